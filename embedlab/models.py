@@ -131,7 +131,8 @@ class Embedder:
         keys = [_cache.text_key(self.name, self.revision, kind, t) for t in items]
         hits: dict[str, np.ndarray] = {}
         if self.use_cache and _cache.enabled() and items:
-            self._store = self._store or _cache.EmbeddingCache()
+            if self._store is None:  # not `or`: an empty cache has len 0, so it is falsy
+                self._store = _cache.EmbeddingCache()
             hits = self._store.get_many(keys)
         todo = [i for i, k in enumerate(keys) if k not in hits]
         for i, k in enumerate(keys):

@@ -33,3 +33,27 @@ def dense_run(query_ids: Sequence[str], query_vectors: np.ndarray, doc_ids: Sequ
         raise ValueError("ids and vectors must have the same length")
     idx, _ = top_k(query_vectors, doc_vectors, k)
     return {qid: [doc_ids[j] for j in row] for qid, row in zip(query_ids, idx)}
+
+
+def qa_retrieval_set(dataset, n_questions: int | None = None, seed: int = 0):
+    """A retrieval task from a SQuAD-layout set: unique paragraphs, answerable questions, gold paragraph.
+
+    ``corpus`` holds every paragraph once (by its stable id); each question's only relevant
+    document is the paragraph it was written about. ``n_questions`` draws that many questions
+    at random (fixed ``seed``); ``None`` keeps them all.
+    """
+    from .data import QADataset, RetrievalSet
+
+    if not isinstance(dataset, QADataset):
+        raise TypeError(f"expected a QADataset (from embedlab.data.load_squad), got {type(dataset).__name__}")
+    questions = dataset.answerable()
+    if n_questions is not None:
+        if n_questions < 1:
+            raise ValueError("n_questions must be at least 1 (or None for all)")
+        rng = np.random.default_rng(seed)
+        keep = sorted(rng.choice(len(questions), size=min(n_questions, len(questions)), replace=False))
+        questions = [questions[i] for i in keep]
+    corpus = {p.id: p.context for p in dataset.paragraphs}
+    queries = {q.id: q.text for q in questions}
+    qrels = {q.id: {q.paragraph_id: 1} for q in questions}
+    return RetrievalSet(corpus, queries, qrels)

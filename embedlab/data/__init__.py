@@ -16,6 +16,7 @@ from .loaders import (
     Review,
     SentencePair,
     load_cmrc2018,
+    load_drcd,
     load_cn_pairs,
     load_movie_reviews,
     load_mteb_table,
@@ -31,6 +32,6 @@ from .store import ChecksumError, DataError, Located, fetch, locate, sha256_of, 
 __all__ = [
     "CN_PAIR_SETS", "MTEB_TABLES", "NOVELS", "REGISTRY", "ChecksumError", "Copy", "DataError", "DataFile",
     "Located", "Paragraph", "QADataset", "Question", "RetrievalSet", "Review", "SentencePair", "fetch", "get",
-    "load_cmrc2018", "load_cn_pairs", "load_movie_reviews", "load_mteb_table", "load_novel", "load_scifact",
+    "load_cmrc2018", "load_drcd", "load_cn_pairs", "load_movie_reviews", "load_mteb_table", "load_novel", "load_scifact",
     "load_squad", "load_stsb", "locate", "parse_squad", "sha256_of", "status",
 ]

@@ -102,6 +102,11 @@ def load_cmrc2018(split: str = "dev") -> QADataset:
     return parse_squad(_read_json(fetch(f"cmrc2018-{split}")), f"CMRC 2018 {split}")
 
 
+def load_drcd() -> QADataset:
+    """DRCD dev (Traditional Chinese, SQuAD layout): 1,000 paragraphs, 3,524 questions."""
+    return parse_squad(_read_json(fetch("drcd-dev")), "DRCD dev")
+
+
 # ---------------------------------------------------------------- sentence pairs
 @dataclass(frozen=True)
 class SentencePair:

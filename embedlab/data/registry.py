@@ -258,6 +258,39 @@ _FILES: list[DataFile] = [
     ],
 ]
 
+_LEGACY = {
+    "boards_data/en/data_overall/default.jsonl": "a57be3ce198c61f79a59641729172d253aef702d509c302d8df76b45389d7e9c",
+    "boards_data/en/data_tasks/Classification/default.jsonl": "5e45babff059dcedfcea4f5b232934c56393f026fe04687a4646c1b4cf43830c",
+    "boards_data/en/data_tasks/Clustering/default.jsonl": "00d428d6eceb0c8c8e250cf31dd83b03a6bcfaa4277f100e828f79b54eecb5e6",
+    "boards_data/en/data_tasks/PairClassification/default.jsonl": "32f0e38f9015b70866d7ba91c8c86664da012925cfad3302b8bdc0aa375b72e1",
+    "boards_data/en/data_tasks/Reranking/default.jsonl": "66f6018ea6708e65c1a9e0e340368327d0abcdf8ad1c6288b6376b1662e22cf4",
+    "boards_data/en/data_tasks/Retrieval/default.jsonl": "dc6e09f5af11a27363dbbd1351683f3074fd46dc72b832f63be57751112ba366",
+    "boards_data/en/data_tasks/STS/default.jsonl": "5709c863cc51fde5c62a63a5143818efc9c1fbe52b1a2438e84e35214f4dd1e6",
+    "boards_data/en/data_tasks/Summarization/default.jsonl": "64decea2bade4957c8956ee627935aa1bc82226363f7e3b2f6e388ddfbe255a2",
+    "boards_data/zh/data_overall/default.jsonl": "61f7d75dcdfb95c9575ead72ae7941a57ef2209b67a3ad671705e642cfcf641a",
+    "boards_data/zh/data_tasks/Classification/default.jsonl": "25fa439bdae0220778172f4d1067ccfa0f19adac78c198af7ef4a6a664fb0aaa",
+    "boards_data/zh/data_tasks/Clustering/default.jsonl": "49aa937e592b34fa99da3fbdc1fcbe09f745228c85a7d7a78a55ac30c35f8b80",
+    "boards_data/zh/data_tasks/PairClassification/default.jsonl": "04642f0339dfcdda88fc741652656e888ae99a80ab77f017ed5a240af3b48d21",
+    "boards_data/zh/data_tasks/Reranking/default.jsonl": "08926ab3793c4505bf2f031b62ebd6242dd677e41c0e583823b74b45c9a55243",
+    "boards_data/zh/data_tasks/Retrieval/default.jsonl": "7ad1898e3414576bb757347c4dcee82deecd94204cda8904cc8d558ec8d086ba",
+    "boards_data/zh/data_tasks/STS/default.jsonl": "f04807185966ba57ba0b4d53fdfb9111ec78f8a906afd07ed9c4b921554211ef",
+    "model_meta.yaml": "da30e385717f6ddd39cfde981a34a7943ae5002b1250a74d531e334a34f442a4",
+}
+
+_FILES += [
+    DataFile(
+        key="mteb-legacy-" + path.removesuffix("/default.jsonl").removesuffix(".yaml").replace("boards_data/", "")
+        .replace("/data_tasks/", "-").replace("/data_overall", "-overall").replace("_", "-").lower(),
+        dataset="mteb_legacy",
+        url=None,
+        copies=(Copy(f"mteb/legacy_board/{path}", digest, PINNED),),
+        licence="numbers from the CC0 MTEB results",
+        citation=_MTEB_CITE,
+        notes="The archived (pre-2025) MTEB leaderboard, embeddings-benchmark/leaderboard (archived 2025-02-04).",
+    )
+    for path, digest in _LEGACY.items()
+]
+
 #: Every file the course knows, by key.
 REGISTRY: dict[str, DataFile] = {f.key: f for f in _FILES}
 

@@ -1,0 +1,203 @@
+"""The embedding cache, through the Embedder base class that uses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embedlab import cache
+from embedlab.models import Embedder
+
+
+class FakeEmbedder(Embedder):
+    """A 4-d model whose raw vector of a text is (length, number of 'a', 1 or -1 for the kind, 2).
+
+    It records every call to ``_embed`` and can fail on its ``fail_on_call``-th call.
+    """
+
+    dim = 4
+
+    def __init__(self, revision: str = "r1", *, fail_on_call: int | None = None, use_cache: bool = True) -> None:
+        super().__init__(use_cache)
+        self.name, self.revision = "fake-model", revision
+        self.calls: list[tuple[list[str], str]] = []
+        self.fail_on_call = fail_on_call
+
+    def _embed(self, texts: list[str], kind: str) -> np.ndarray:
+        self.calls.append((list(texts), kind))
+        if self.fail_on_call is not None and len(self.calls) == self.fail_on_call:
+            raise RuntimeError("the model crashed")
+        return np.array([raw(t, kind) for t in texts], dtype=np.float32)
+
+    @property
+    def embedded(self) -> list[str]:
+        return [t for texts, _ in self.calls for t in texts]
+
+
+def raw(text: str, kind: str = "document") -> np.ndarray:
+    if not text:
+        return np.zeros(4, dtype=np.float32)
+    return np.array([len(text), text.count("a"), 1.0 if kind == "document" else -1.0, 2.0], dtype=np.float32)
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    return vector / np.linalg.norm(vector)
+
+
+TEXTS = ["a cat", "banana", "the dog sat"]
+
+
+def test_second_encode_hits_the_cache(cache_root: Path) -> None:
+    first = FakeEmbedder()
+    v1 = first.encode(TEXTS)
+    assert first.embedded == TEXTS
+    assert len(cache.EmbeddingCache(cache_root / "embeddings.sqlite")) == 3
+
+    again = FakeEmbedder()  # a new process would build a new object: the cache is on disk
+    v2 = again.encode(TEXTS)
+    assert again.calls == []
+    np.testing.assert_array_equal(v1, v2)
+    np.testing.assert_allclose(v2[1], unit(raw("banana")), rtol=1e-6)
+
+    first.encode(TEXTS)
+    assert len(first.calls) == 1
+
+
+def test_only_the_missing_texts_are_embedded(cache_root: Path) -> None:
+    model = FakeEmbedder()
+    model.encode(["a cat", "banana"])
+    vectors = model.encode(["banana", "new text", "a cat"], normalize=False)
+    assert model.embedded == ["a cat", "banana", "new text"]
+    np.testing.assert_array_equal(vectors, np.array([raw("banana"), raw("new text"), raw("a cat")]))
+
+
+def test_other_revision_kind_or_text_misses(cache_root: Path) -> None:
+    FakeEmbedder().encode(TEXTS)
+
+    other_revision = FakeEmbedder(revision="r2")
+    other_revision.encode(TEXTS)
+    assert other_revision.embedded == TEXTS
+
+    queries = FakeEmbedder()
+    vectors = queries.encode_queries(TEXTS, normalize=False)
+    assert queries.calls == [(TEXTS, "query")]
+    np.testing.assert_array_equal(vectors[0], raw("a cat", "query"))
+
+    changed = FakeEmbedder()
+    changed.encode(["a cat!"])
+    assert changed.embedded == ["a cat!"]
+
+
+def test_text_key_depends_on_every_part() -> None:
+    base = cache.text_key("m", "r", "document", "text")
+    assert len(base) == 64
+    assert base == cache.text_key("m", "r", "document", "text")
+    others = {cache.text_key("m2", "r", "document", "text"), cache.text_key("m", "r2", "document", "text"),
+              cache.text_key("m", "r", "query", "text"), cache.text_key("m", "r", "document", "text ")}
+    assert base not in others and len(others) == 4
+    # the separator keeps the parts apart: ("ab", "c") is not ("a", "bc")
+    assert cache.text_key("ab", "c", "s", "t") != cache.text_key("a", "bc", "s", "t")
+
+
+@pytest.mark.parametrize("value", ["0", "false", "OFF"])
+def test_environment_variable_turns_the_cache_off(cache_root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  value: str) -> None:
+    monkeypatch.setenv("EMBEDLAB_CACHE", value)
+    assert not cache.enabled()
+    model = FakeEmbedder()
+    model.encode(TEXTS)
+    model.encode(TEXTS)
+    assert len(model.calls) == 2
+    assert not (cache_root / "embeddings.sqlite").exists()
+
+
+def test_use_cache_false_turns_the_cache_off(cache_root: Path) -> None:
+    model = FakeEmbedder(use_cache=False)
+    model.encode(TEXTS)
+    model.encode(TEXTS)
+    assert model.embedded == TEXTS + TEXTS
+    assert not (cache_root / "embeddings.sqlite").exists()
+
+
+def test_failure_in_a_later_batch_stores_nothing(cache_root: Path) -> None:
+    texts = [f"text {i}" for i in range(5)]
+    crashing = FakeEmbedder(fail_on_call=2)
+    with pytest.raises(RuntimeError, match="crashed"):
+        crashing.encode(texts, batch_size=2)
+    assert crashing.embedded == texts[:4]  # batch 1 succeeded, batch 2 crashed
+    assert len(cache.EmbeddingCache(cache_root / "embeddings.sqlite")) == 0
+
+    rerun = FakeEmbedder()
+    vectors = rerun.encode(texts, batch_size=2, normalize=False)
+    assert [len(batch) for batch, _ in rerun.calls] == [2, 2, 1]
+    assert rerun.embedded == texts
+    np.testing.assert_array_equal(vectors, np.array([raw(t) for t in texts]))
+
+
+def test_retry_after_a_failure_reuses_the_open_cache(cache_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[Path] = []
+
+    class CountingCache(cache.EmbeddingCache):
+        def __init__(self, path: Path | None = None) -> None:
+            super().__init__(path)
+            opened.append(self.path)
+
+    monkeypatch.setattr(cache, "EmbeddingCache", CountingCache)
+    model = FakeEmbedder(fail_on_call=1)
+    with pytest.raises(RuntimeError):
+        model.encode(TEXTS)
+    model.encode(TEXTS)
+    model.encode(TEXTS)
+    assert opened == [cache_root.resolve() / "embeddings.sqlite"]
+
+
+def test_embedding_cache_round_trip(tmp_path: Path) -> None:
+    store = cache.EmbeddingCache(tmp_path / "c.sqlite")
+    vectors = {f"k{i}": np.full(3, i, dtype=np.float64) for i in range(1200)}  # more than one 500-key chunk
+    store.put_many(vectors)
+    found = store.get_many([f"k{i}" for i in range(1200)] + ["absent"])
+    assert len(store) == 1200 and len(found) == 1200 and "absent" not in found
+    assert found["k1100"].dtype == np.float32
+    np.testing.assert_array_equal(found["k1100"], [1100.0, 1100.0, 1100.0])
+    store.close()
+
+
+def test_bad_input_gives_clear_errors(cache_root: Path) -> None:
+    model = FakeEmbedder()
+    with pytest.raises(TypeError, match="item 1 is int"):
+        model.encode(["fine", 3])
+    with pytest.raises(TypeError, match="item 0 is NoneType"):
+        model.encode([None])
+    with pytest.raises(ValueError, match="kind must be 'query' or 'document', not 'passage'"):
+        model.encode(["fine"], kind="passage")
+    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+        model.encode(["fine"], batch_size=0)
+    assert model.calls == []
+
+
+def test_normalize_on_and_off(cache_root: Path) -> None:
+    model = FakeEmbedder()
+    normalized = model.encode(TEXTS)
+    plain = model.encode(TEXTS, normalize=False)
+    assert normalized.dtype == np.float32 and plain.dtype == np.float32
+    assert normalized.shape == (3, 4)
+    np.testing.assert_allclose(np.linalg.norm(normalized, axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_array_equal(plain, np.array([raw(t) for t in TEXTS]))
+    np.testing.assert_allclose(normalized, plain / np.linalg.norm(plain, axis=1, keepdims=True), rtol=1e-6)
+
+
+def test_zero_vector_stays_zero_when_normalized(cache_root: Path) -> None:
+    vectors = FakeEmbedder().encode(["", "a"])
+    np.testing.assert_array_equal(vectors[0], np.zeros(4))
+    assert not np.isnan(vectors).any()
+
+
+def test_single_string_gives_one_row(cache_root: Path) -> None:
+    model = FakeEmbedder()
+    vector = model.encode("banana")
+    assert vector.shape == (4,)
+    np.testing.assert_allclose(vector, unit(raw("banana")), rtol=1e-6)
+    np.testing.assert_array_equal(model.encode(["banana"])[0], vector)
+    assert model.encode([]).shape == (0, 4)
