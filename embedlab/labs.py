@@ -120,7 +120,11 @@ def build(solutions_dir: Path = PROJECT_ROOT / "solutions", labs_dir: Path = PRO
                 if not force:
                     report.append(f"{target.name}: EDITED by hand, left alone (use --force to back it up and rebuild)")
                     continue
-                backup = labs_dir / "backup" / f"{target.stem}.{time.strftime('%Y%m%d-%H%M%S')}.ipynb"
+                stamp, n = time.strftime("%Y%m%d-%H%M%S"), 0
+                backup = labs_dir / "backup" / f"{target.stem}.{stamp}.ipynb"
+                while backup.exists():  # never overwrite an earlier backup
+                    n += 1
+                    backup = labs_dir / "backup" / f"{target.stem}.{stamp}-{n}.ipynb"
                 backup.parent.mkdir(exist_ok=True)
                 shutil.copy2(target, backup)
                 report.append(f"{target.name}: your edited copy was saved as {backup}")

@@ -128,7 +128,8 @@ class Embedder:
 
     def _cached_embed(self, items: list[str], kind: str, batch_size: int, show_progress: bool | None) -> np.ndarray:
         out = np.zeros((len(items), self.dim), dtype=np.float32)
-        keys = [_cache.text_key(self.name, self.revision, kind, t) for t in items]
+        prefix = self.query_prefix if kind == "query" else self.document_prefix
+        keys = [_cache.text_key(self.name, self.revision, f"{kind}|{prefix}", t) for t in items]
         hits: dict[str, np.ndarray] = {}
         if self.use_cache and _cache.enabled() and items:
             if self._store is None:  # not `or`: an empty cache has len 0, so it is falsy

@@ -70,6 +70,16 @@ class NotebookFailure(Exception):
         return f"{self.notebook}{cell}: {self.error}"
 
 
+def _source_cell_index(executed: Path, fallback: int) -> int:
+    """Index, in the source notebook, of the cell that failed (papermill adds cells of its own)."""
+    if not executed.exists():
+        return fallback
+    ours = [c for c in nbformat.read(executed, as_version=4).cells
+            if not {"injected-parameters", "papermill-error-cell-tag"} & set(c.get("metadata", {}).get("tags", []))]
+    failed = [i for i, c in enumerate(ours) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    return failed[0] if failed else fallback
+
+
 def run(path: Path, output: Path, *, parameters: dict | None = None, cell_timeout: int = 600) -> Path:
     """Execute a notebook with papermill (in its own folder) and save the executed copy to ``output``.
 
@@ -84,7 +94,8 @@ def run(path: Path, output: Path, *, parameters: dict | None = None, cell_timeou
                             log_output=False)
     except pm.PapermillExecutionError as err:
         tail = [line for line in re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(err.traceback)).splitlines() if line.strip()]
-        raise NotebookFailure(path.name, err.cell_index, f"{err.ename}: {err.evalue}\n  " + "\n  ".join(tail[-4:])) from None
+        raise NotebookFailure(path.name, _source_cell_index(output, err.cell_index),
+                              f"{err.ename}: {err.evalue}\n  " + "\n  ".join(tail[-4:])) from None
     except Exception as err:  # noqa: BLE001 - timeouts, dead kernels
         raise NotebookFailure(path.name, None, f"{type(err).__name__}: {str(err)[:500]}") from None
     return output
