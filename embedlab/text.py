@@ -37,6 +37,8 @@ def vocabulary(token_lists: Iterable[Iterable[str]], *, min_count: int = 1, max_
     """Word -> index for words seen at least ``min_count`` times, most frequent first (ties alphabetical)."""
     if min_count < 1:
         raise ValueError("min_count must be at least 1")
+    if max_size is not None and max_size < 0:
+        raise ValueError("max_size must be at least 0 (or None for no limit)")
     counts = Counter(t for tokens in token_lists for t in tokens)
     ranked = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
     return {w: i for i, w in enumerate(ranked[:max_size])}

@@ -55,10 +55,12 @@ def _check_neighbours(nearest, vectors, words) -> None:
 
 
 def _check_memory(bytes_per_one_hot, bytes_per_dense) -> None:
-    expect(isinstance(bytes_per_one_hot, (int, float, np.integer, np.floating)), "give the answers as numbers of bytes")
-    expect(int(bytes_per_one_hot) == 100_000 * 4,
+    numbers = (int, float, np.integer, np.floating)
+    expect(all(isinstance(b, numbers) for b in (bytes_per_one_hot, bytes_per_dense)),
+           "give the answers as numbers of bytes")
+    expect(bytes_per_one_hot == 100_000 * 4,
            f"a float32 one-hot vector over 100,000 words has 100,000 numbers of 4 bytes each, not {bytes_per_one_hot}")
-    expect(int(bytes_per_dense) == 50 * 4, f"a 50-d float32 vector takes 50 x 4 bytes, not {bytes_per_dense}")
+    expect(bytes_per_dense == 50 * 4, f"a 50-d float32 vector takes 50 x 4 bytes, not {bytes_per_dense}")
 
 
 ex1 = Exercise("lab 01", 1, "one-hot vector", _check_one_hot,

@@ -1,0 +1,123 @@
+"""Dense retrieval: top_k against brute force, runs, and the SQuAD retrieval task."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from embedlab.data import parse_squad
+from embedlab.search import dense_run, qa_retrieval_set, top_k
+
+
+@pytest.fixture
+def vectors() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(7)
+    return rng.normal(size=(5, 8)).astype(np.float32), rng.normal(size=(40, 8)).astype(np.float32)
+
+
+def test_top_k_matches_brute_force(vectors: tuple[np.ndarray, np.ndarray]) -> None:
+    queries, docs = vectors
+    idx, scores = top_k(queries, docs, k=7)
+    full = queries @ docs.T
+    want = np.argsort(-full, axis=1)[:, :7]
+    assert idx.shape == scores.shape == (5, 7)
+    np.testing.assert_array_equal(idx, want)
+    np.testing.assert_allclose(scores, np.take_along_axis(full, want, axis=1), rtol=1e-6)
+    assert (np.diff(scores, axis=1) <= 0).all()
+
+
+def test_top_k_with_k_larger_than_the_corpus(vectors: tuple[np.ndarray, np.ndarray]) -> None:
+    queries, docs = vectors
+    idx, scores = top_k(queries, docs[:3], k=10)
+    assert idx.shape == (5, 3)
+    np.testing.assert_array_equal(idx, np.argsort(-(queries @ docs[:3].T), axis=1))
+
+
+def test_top_k_single_query_and_cosine() -> None:
+    docs = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0], [-1.0, 0.0]])
+    idx, scores = top_k(np.array([0.8, 0.6]), docs, k=2)
+    np.testing.assert_array_equal(idx, [[1, 0]])
+    np.testing.assert_allclose(scores, [[0.96, 0.8]], rtol=1e-6)
+
+
+def test_top_k_bad_input(vectors: tuple[np.ndarray, np.ndarray]) -> None:
+    queries, docs = vectors
+    with pytest.raises(ValueError, match="query dimension 8 != document dimension 6"):
+        top_k(queries, docs[:, :6])
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        top_k(queries, docs, k=0)
+
+
+def test_dense_run(vectors: tuple[np.ndarray, np.ndarray]) -> None:
+    queries, docs = vectors
+    doc_ids = [f"d{i}" for i in range(len(docs))]
+    run = dense_run(["q0", "q1", "q2", "q3", "q4"], queries, doc_ids, docs, k=3)
+    want = np.argsort(-(queries @ docs.T), axis=1)[:, :3]
+    assert list(run) == ["q0", "q1", "q2", "q3", "q4"]
+    assert run["q2"] == [f"d{j}" for j in want[2]]
+    with pytest.raises(ValueError, match="same length"):
+        dense_run(["q0"], queries, doc_ids, docs)
+    with pytest.raises(ValueError, match="same length"):
+        dense_run(["q0", "q1", "q2", "q3", "q4"], queries, doc_ids[:-1], docs)
+
+
+def squad_dict() -> dict:
+    """Two articles; one paragraph has its own id, one question is unanswerable, one paragraph has only that."""
+    return {"version": "v2.0", "data": [
+        {"title": "Cats", "paragraphs": [
+            {"context": "Cats purr when they are content.", "qas": [
+                {"id": "q1", "question": "When do cats purr?", "answers": [{"text": "when they are content",
+                                                                            "answer_start": 10}]},
+                {"id": "q2", "question": "Why do cats bark?", "answers": [], "is_impossible": True},
+            ]},
+            {"context": "Lions live in prides.", "qas": [
+                {"id": "q3", "question": "Where do lions live?", "answers": [{"text": "in prides",
+                                                                              "answer_start": 11}]},
+            ]},
+        ]},
+        {"title": "Paris", "paragraphs": [
+            {"id": "par-7", "context": "Paris is the capital of France.", "qas": [
+                {"id": "q4", "question": "What is the capital of France?", "answers": [{"text": "Paris",
+                                                                                        "answer_start": 0}]},
+                {"id": "q5", "question": "Which country has Paris as capital?",
+                 "answers": [{"text": "France", "answer_start": 24}]},
+            ]},
+            {"context": "The Seine flows through Paris.", "qas": [
+                {"id": "q6", "question": "Who built the Seine?", "answers": [], "is_impossible": True},
+            ]},
+        ]},
+    ]}
+
+
+def test_qa_retrieval_set_all_questions() -> None:
+    task = qa_retrieval_set(parse_squad(squad_dict(), "tiny"))
+    assert task.corpus == {
+        "Cats/0": "Cats purr when they are content.",
+        "Cats/1": "Lions live in prides.",
+        "par-7": "Paris is the capital of France.",
+        "Paris/1": "The Seine flows through Paris.",  # a distractor: its only question is unanswerable
+    }
+    assert len(set(task.corpus.values())) == len(task.corpus)
+    assert task.queries == {"q1": "When do cats purr?", "q3": "Where do lions live?",
+                            "q4": "What is the capital of France?", "q5": "Which country has Paris as capital?"}
+    assert task.qrels == {"q1": {"Cats/0": 1}, "q3": {"Cats/1": 1}, "q4": {"par-7": 1}, "q5": {"par-7": 1}}
+
+
+def test_qa_retrieval_set_sampling_is_seeded() -> None:
+    dataset = parse_squad(squad_dict(), "tiny")
+    first = qa_retrieval_set(dataset, n_questions=2, seed=3)
+    again = qa_retrieval_set(dataset, n_questions=2, seed=3)
+    assert first.queries == again.queries and first.qrels == again.qrels
+    assert len(first.queries) == 2 and set(first.queries) <= {"q1", "q3", "q4", "q5"}
+    assert set(first.qrels) == set(first.queries)
+    assert len(first.corpus) == 4  # the corpus keeps every paragraph
+    assert len({tuple(qa_retrieval_set(dataset, n_questions=2, seed=s).queries) for s in range(10)}) > 1
+    assert set(qa_retrieval_set(dataset, n_questions=99).queries) == {"q1", "q3", "q4", "q5"}
+
+
+def test_qa_retrieval_set_bad_input() -> None:
+    dataset = parse_squad(squad_dict(), "tiny")
+    with pytest.raises(ValueError, match="n_questions must be at least 1"):
+        qa_retrieval_set(dataset, n_questions=0)
+    with pytest.raises(TypeError, match="expected a QADataset .* got dict"):
+        qa_retrieval_set(squad_dict())
