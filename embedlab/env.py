@@ -86,21 +86,18 @@ def configure() -> bool:
     return online
 
 
-def data_dir() -> Path:
-    """The folder data sets are read from and downloaded to (``EMBEDLAB_DATA_DIR``)."""
-    configured = os.environ.get("EMBEDLAB_DATA_DIR")
+def _folder(variable: str, in_checkout: Path, elsewhere: Path) -> Path:
+    configured = os.environ.get(variable)
     if configured:
         return Path(configured).expanduser().resolve()
-    if _in_checkout():
-        return PROJECT_ROOT / "data" / "external"
-    return Path.home() / "embedlab_data"
+    return in_checkout if _in_checkout() else elsewhere
+
+
+def data_dir() -> Path:
+    """The folder data sets are read from and downloaded to (``EMBEDLAB_DATA_DIR``)."""
+    return _folder("EMBEDLAB_DATA_DIR", PROJECT_ROOT / "data" / "external", Path.home() / "embedlab_data")
 
 
 def cache_dir() -> Path:
     """The folder computed embeddings are cached in (``EMBEDLAB_CACHE_DIR``)."""
-    configured = os.environ.get("EMBEDLAB_CACHE_DIR")
-    if configured:
-        return Path(configured).expanduser().resolve()
-    if _in_checkout():
-        return PROJECT_ROOT / "build" / "cache"
-    return Path.home() / ".cache" / "embedlab"
+    return _folder("EMBEDLAB_CACHE_DIR", PROJECT_ROOT / "build" / "cache", Path.home() / ".cache" / "embedlab")
