@@ -47,6 +47,12 @@ class DataFile:
 # copy of the file (the one CI reads); a download whose digest differs is refused.
 PINNED = "pinned (course reference copy)"
 
+def _pinned(key: str, dataset: str, path: str, digest: str, *, url: str | None, licence: str, citation: str,
+            notes: str = "", extra: dict[str, str] | None = None) -> DataFile:
+    """A file with one accepted version, pinned from the course's reference copy."""
+    return DataFile(key, dataset, url, (Copy(path, digest, PINNED),), licence, citation, notes, extra=extra or {})
+
+
 _SQUAD_CITE = (
     "Rajpurkar, Jia, Liang. Know What You Don't Know: Unanswerable Questions for SQuAD. ACL 2018; "
     "Rajpurkar et al. SQuAD: 100,000+ Questions for Machine Comprehension of Text. EMNLP 2016."
@@ -105,11 +111,12 @@ _FILES: list[DataFile] = [
         notes="48 articles, 2,067 paragraphs, 10,570 questions.",
     ),
     *[
-        DataFile(
-            key=f"stsb-{lang}-{split}",
-            dataset="stsb",
+        _pinned(
+            f"stsb-{lang}-{split}",
+            "stsb",
+            f"stsb/stsb-{lang}-{split}.csv",
+            digest,
             url=_STSB_URL.format(name=f"stsb-{lang}-{split}.csv"),
-            copies=(Copy(f"stsb/stsb-{lang}-{split}.csv", digest, PINNED),),
             licence="STS-B terms (scores CC BY-SA 4.0)",
             citation=_STSB_CITE,
             notes="sentence1, sentence2, score (0-5); no header row. The English test split is MTEB's STSBenchmark.",
@@ -124,11 +131,12 @@ _FILES: list[DataFile] = [
         }.items()
     ],
     *[
-        DataFile(
-            key=f"cn-pairs-{name}-{split}",
-            dataset="senteval_cn",
+        _pinned(
+            f"cn-pairs-{name}-{split}",
+            "senteval_cn",
+            f"senteval_cn/{name}/{name}.{split}.data",
+            digest,
             url=None,
-            copies=(Copy(f"senteval_cn/{name}/{name}.{split}.data", digest, PINNED),),
             licence="research use (see each set)",
             citation=_CN_PAIRS_CITE,
             notes="Tab-separated sentence1, sentence2, label (0/1; 0-5 for STS-B).",
@@ -148,11 +156,12 @@ _FILES: list[DataFile] = [
         }.items()
     ],
     *[
-        DataFile(
-            key=f"cmrc2018-{split}",
-            dataset="cmrc2018",
+        _pinned(
+            f"cmrc2018-{split}",
+            "cmrc2018",
+            f"cmrc2018/cmrc2018_{split}.squad.json",
+            digest,
             url=_CMRC_URL.format(name=f"cmrc2018_{split}.json"),
-            copies=(Copy(f"cmrc2018/cmrc2018_{split}.squad.json", digest, PINNED),),
             licence="CC BY-SA 4.0",
             citation=_CMRC_CITE,
             notes="SQuAD layout, Simplified Chinese. dev: 848 contexts, 3,219 questions.",
@@ -172,11 +181,12 @@ _FILES: list[DataFile] = [
         notes="SQuAD-like, Traditional Chinese: 1,000 paragraphs, 3,524 questions.",
     ),
     *[
-        DataFile(
-            key=f"scifact-{part.replace('/', '-').removesuffix('.jsonl').removesuffix('.tsv')}",
-            dataset="scifact",
+        _pinned(
+            f"scifact-{part.replace('/', '-').removesuffix('.jsonl').removesuffix('.tsv')}",
+            "scifact",
+            f"scifact/{part}",
+            digest,
             url=None,
-            copies=(Copy(f"scifact/{part}", digest, PINNED),),
             licence="claims CC BY 4.0, abstracts ODC-By 1.0",
             citation="Wadden et al. Fact or Fiction: Verifying Scientific Claims. EMNLP 2020; Thakur et al. BEIR. NeurIPS 2021.",
             notes="BEIR layout. Online: download and unzip BEIR's scifact.zip into this folder.",
@@ -190,11 +200,12 @@ _FILES: list[DataFile] = [
         }.items()
     ],
     *[
-        DataFile(
-            key=f"nltk-{name}",
-            dataset="corpora",
+        _pinned(
+            f"nltk-{name}",
+            "corpora",
+            f"corpora/{name}.zip",
+            digest,
             url=_NLTK_URL.format(name=f"{name}.zip"),
-            copies=(Copy(f"corpora/{name}.zip", digest, PINNED),),
             licence=licence,
             citation=cite,
             notes=notes,
@@ -214,11 +225,12 @@ _FILES: list[DataFile] = [
         ]
     ],
     *[
-        DataFile(
-            key=f"novel-{name}",
-            dataset="corpora",
+        _pinned(
+            f"novel-{name}",
+            "corpora",
+            f"corpora/{name}.txt",
+            digest,
             url=None,
-            copies=(Copy(f"corpora/{name}.txt", digest, PINNED),),
             licence="public domain",
             citation=title,
             notes="UTF-8 with CRLF line ends. No pinned download source: place the file by hand.",
@@ -237,11 +249,12 @@ _FILES: list[DataFile] = [
         citation="Karpathy. char-rnn (2015).",
     ),
     *[
-        DataFile(
-            key=f"mteb-{name.replace('_', '-')}",
-            dataset="mteb",
+        _pinned(
+            f"mteb-{name.replace('_', '-')}",
+            "mteb",
+            f"mteb/mteb_{name}.csv",
+            digest,
             url=None,
-            copies=(Copy(f"mteb/mteb_{name}.csv", digest, PINNED),),
             licence="results CC0 1.0",
             citation=_MTEB_CITE,
             notes=_MTEB_NOTE,
