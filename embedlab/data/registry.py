@@ -47,6 +47,7 @@ class DataFile:
 # copy of the file (the one CI reads); a download whose digest differs is refused.
 PINNED = "pinned (course reference copy)"
 
+
 def _pinned(key: str, dataset: str, path: str, digest: str, *, url: str | None, licence: str, citation: str,
             notes: str = "", extra: dict[str, str] | None = None) -> DataFile:
     """A file with one accepted version, pinned from the course's reference copy."""
