@@ -39,6 +39,10 @@ def lint(path: Path) -> list[str]:
     tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(tagged) != 1 or nb.cells[tagged[0]].cell_type != "code":
         problems.append(f"needs exactly one code cell tagged 'parameters' (found {len(tagged)})")
+    else:
+        for line in nb.cells[tagged[0]].source.splitlines():
+            if "#" in line and "=" in line.split("#", 1)[1]:
+                problems.append(f"parameters cell: papermill cannot parse a comment with '=' in {line.strip()!r}")
     for index, cell in enumerate(nb.cells):
         where = f"cell {index}"
         if cell.cell_type == "code":

@@ -169,3 +169,11 @@ def test_run_failure_cell_index_ignores_injected_parameters(tmp_path: Path) -> N
     with pytest.raises(NotebookFailure) as caught:
         run(write(nb, tmp_path, "p.ipynb"), tmp_path / "out" / "p.ipynb", parameters={"n": 0})
     assert caught.value.cell == 3  # the source notebook's cell, not papermill's (which has one more)
+
+
+def test_lint_rejects_parameter_comments_papermill_cannot_parse(tmp_path: Path) -> None:
+    nb = clean_notebook()
+    nb.cells[2].source = "n_questions = 100  # how many (None = all)"
+    assert any("papermill cannot parse" in p for p in lint(write(nb, tmp_path)))
+    nb.cells[2].source = "n_questions = 100  # how many (None: all)"
+    assert lint(write(nb, tmp_path)) == []
