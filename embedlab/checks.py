@@ -85,23 +85,25 @@ class Exercise:
         """Print the hint."""
         print(f"💡 Hint for {self.label}: {self._hint}")
 
-    def check(self, *answers: Any) -> bool:
-        """Check the answer(s); never raises on a wrong or missing answer."""
+    def evaluate(self, *answers: Any) -> tuple[str, str]:
+        """The verdict without printing: ``(status, message)``, status one of passed/blank/wrong/error."""
         try:
             if any(is_blank(a) for a in answers):
                 raise NotAnswered()
             self._checker(*answers)
         except NotAnswered:
-            status, message = "blank", f"⏳ {self.label}: not answered yet. Replace every ____ with your code."
+            return "blank", f"⏳ {self.label}: not answered yet. Replace every ____ with your code."
         except Incorrect as wrong:
-            status, message = "wrong", f"❌ {self.label}: not yet. {wrong}\n   Hint: {self._hint}"
+            return "wrong", f"❌ {self.label}: not yet. {wrong}\n   Hint: {self._hint}"
         except Exception as err:  # noqa: BLE001 - a learner's bug becomes a short message
             where = traceback.extract_tb(err.__traceback__)[-1]
-            status = "error"
-            message = (f"❌ {self.label}: your code raised {type(err).__name__}: {err} "
-                       f"(line {where.lineno} of {where.name}).\n   Hint: {self._hint}")
-        else:
-            status, message = "passed", f"✅ {self.label}: correct!"
+            return "error", (f"❌ {self.label}: your code raised {type(err).__name__}: {err} "
+                             f"(line {where.lineno} of {where.name}).\n   Hint: {self._hint}")
+        return "passed", f"✅ {self.label}: correct!"
+
+    def check(self, *answers: Any) -> bool:
+        """Check the answer(s), print the verdict, and return ``True`` when right; never raises."""
+        status, message = self.evaluate(*answers)
         print(message)
         self._log(status)
         return status == "passed"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from embedlab.checks import ____
 from embedlab.exercises import lab04
+
+from checker_suite import checker_suite
 
 
 def search(query, docs, k):
@@ -44,30 +44,5 @@ WRONG = {
 }
 
 
-def verdict(exercise, answer, capsys) -> str:
-    ok = exercise.check(answer)
-    out = capsys.readouterr().out
-    return "passed" if ok else ("blank" if "not answered yet" in out else "wrong")
-
-
-@pytest.mark.parametrize("number", sorted(REFERENCE))
-def test_reference_passes(number, capsys) -> None:
-    assert verdict(getattr(lab04, f"ex{number}"), REFERENCE[number], capsys) == "passed"
-
-
-@pytest.mark.parametrize("number,index", [(n, i) for n, answers in WRONG.items() for i in range(len(answers))])
-def test_wrong_rejected(number, index, capsys) -> None:
-    assert verdict(getattr(lab04, f"ex{number}"), WRONG[number][index], capsys) == "wrong"
-
-
-@pytest.mark.parametrize("number", sorted(REFERENCE))
-def test_blank_rejected(number, capsys) -> None:
-    exercise = getattr(lab04, f"ex{number}")
-    assert verdict(exercise, ____, capsys) == "blank"
-    assert verdict(exercise, lambda *args: ____, capsys) == "blank"
-
-
-def test_every_exercise_is_tested() -> None:
-    from embedlab.checks import exercises_of
-
-    assert [e.number for e in exercises_of(lab04)] == sorted(REFERENCE)
+test_reference_passes, test_wrong_rejected, test_blank_rejected, test_every_exercise_is_tested = \
+    checker_suite(lab04, REFERENCE, WRONG)
