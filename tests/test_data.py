@@ -253,3 +253,22 @@ def test_real_status_is_all_verified(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EMBEDLAB_DATA_DIR", str(SHARED))
     rows = data.status()
     assert {r.state for r in rows} == {"verified"}, [r for r in rows if r.state != "verified"]
+
+
+def test_qadataset_subset_keeps_only_those_articles() -> None:
+    two = dict(SQUAD_V2, data=SQUAD_V2["data"] + [{"title": "Birds", "paragraphs": [
+        {"context": "Birds sing.", "qas": [{"id": "q4", "question": "Who sings?", "is_impossible": False,
+                                            "answers": [{"text": "Birds", "answer_start": 0}]}]}]}])
+    ds = data.parse_squad(two, "toy")
+    birds = ds.subset(["Birds"])
+    assert [p.id for p in birds.paragraphs] == ["Birds/0"] and [q.id for q in birds.questions] == ["q4"]
+    assert birds.titles == ["Birds"] and birds.paragraph("Birds/0").context == "Birds sing."
+    cats = ds.subset({"Cats"})
+    assert [q.id for q in cats.questions] == ["q1", "q2", "q3"] and [q.id for q in cats.answerable()] == ["q1", "q3"]
+    assert len(ds.subset(ds.titles).paragraphs) == len(ds.paragraphs)  # all titles: everything
+    with pytest.raises(ValueError, match="unknown article"):
+        ds.subset(["Fish"])
+    with pytest.raises(ValueError, match="empty"):
+        ds.subset([])
+    with pytest.raises(TypeError, match="not one string"):
+        ds.subset("Cats")

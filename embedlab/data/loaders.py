@@ -63,6 +63,24 @@ class QADataset:
         """Article titles, in file order."""
         return list(dict.fromkeys(p.title for p in self.paragraphs))
 
+    def subset(self, titles: list[str] | tuple[str, ...] | set[str]) -> QADataset:
+        """A new set with only these articles' paragraphs and the questions about them (file order kept).
+
+        A smaller corpus is an easier retrieval task: fewer paragraphs compete for each question.
+        """
+        if isinstance(titles, str):
+            raise TypeError("titles must be a collection of article titles, not one string")
+        wanted = set(titles)
+        if not wanted:
+            raise ValueError("titles is empty: give at least one article title")
+        unknown = wanted - set(self.titles)
+        if unknown:
+            raise ValueError(f"{self.name}: unknown article title(s) {sorted(unknown)[:5]}; see .titles")
+        paragraphs = [p for p in self.paragraphs if p.title in wanted]
+        kept = {p.id for p in paragraphs}
+        questions = [q for q in self.questions if q.paragraph_id in kept]
+        return QADataset(f"{self.name} ({len(wanted)} articles)", paragraphs, questions)
+
 
 def parse_squad(raw: dict, name: str) -> QADataset:
     """Parse a SQuAD-layout JSON object (SQuAD 1.1/2.0, CMRC 2018, DRCD)."""
