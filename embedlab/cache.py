@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,15 +31,38 @@ def text_key(model_id: str, revision: str, settings: str, text: str) -> str:
     return hashlib.sha256("\x1f".join((model_id, revision, settings, text)).encode("utf-8")).hexdigest()
 
 
+def _open(path: Path, timeout: float = 60.0) -> sqlite3.Connection:
+    """Connect and set up the file, waiting (up to ``timeout`` s) while another process holds it.
+
+    SQLite's busy timeout does not cover switching a new file to WAL mode: when two
+    notebooks open a fresh cache at the same moment, one of them gets "database is
+    locked" at once. So the set-up is retried with a growing pause until the deadline.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.01
+    while True:
+        db = sqlite3.connect(path, timeout=timeout)
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+            return db
+        except sqlite3.OperationalError as error:
+            db.close()
+            busy = "locked" in str(error) or "busy" in str(error)
+            if not busy or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
+
 class EmbeddingCache:
     """Vectors by key in one SQLite file (``<cache dir>/embeddings.sqlite`` by default)."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or env.cache_dir() / "embeddings.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=60)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+        self._db = _open(self.path)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """The cached vectors among ``keys`` (missing keys are simply absent)."""

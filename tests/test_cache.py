@@ -201,3 +201,72 @@ def test_single_string_gives_one_row(cache_root: Path) -> None:
     np.testing.assert_allclose(vector, unit(raw("banana")), rtol=1e-6)
     np.testing.assert_array_equal(model.encode(["banana"])[0], vector)
     assert model.encode([]).shape == (0, 4)
+
+
+_real_connect = cache.sqlite3.connect
+
+
+class _BusyConnection:
+    """A stand-in for a connection whose set-up fails ``busy_times`` times, as SQLite does
+    when another process is switching a fresh file to WAL mode."""
+
+    opened = 0
+    busy_times = 0
+    message = "database is locked"
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        type(self).opened += 1
+        self.real = _real_connect(path, timeout=timeout)
+
+    def execute(self, sql: str, *args: object):  # noqa: ANN201 - mirrors sqlite3
+        if type(self).opened <= type(self).busy_times:
+            raise cache.sqlite3.OperationalError(type(self).message)
+        return self.real.execute(sql, *args)
+
+    def close(self) -> None:
+        self.real.close()
+
+
+def _busy(monkeypatch: pytest.MonkeyPatch, times: int, message: str = "database is locked") -> type[_BusyConnection]:
+    conn = type("Busy", (_BusyConnection,), {"opened": 0, "busy_times": times, "message": message})
+    monkeypatch.setattr(cache.sqlite3, "connect", conn)
+    return conn
+
+
+def test_open_waits_while_another_process_sets_up_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    conn = _busy(monkeypatch, times=3)
+    db = cache._open(tmp_path / "c.sqlite", timeout=5)
+    assert conn.opened == 4
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_open_gives_up_at_the_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _busy(monkeypatch, times=10**6)
+    with pytest.raises(cache.sqlite3.OperationalError, match="locked"):
+        cache._open(tmp_path / "c.sqlite", timeout=0.2)
+
+
+def test_open_does_not_retry_other_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    conn = _busy(monkeypatch, times=1, message="disk I/O error")
+    with pytest.raises(cache.sqlite3.OperationalError, match="disk I/O"):
+        cache._open(tmp_path / "c.sqlite", timeout=5)
+    assert conn.opened == 1
+
+
+def _fill(path: str, worker: int) -> None:
+    store = cache.EmbeddingCache(Path(path))
+    store.put_many({f"{worker}-{i}": np.full(8, i, np.float32) for i in range(200)})
+    store.close()
+
+
+def test_notebooks_opening_a_fresh_cache_at_once(tmp_path: Path) -> None:
+    """Several processes create the same cache file at the same moment (two notebooks in CI)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    for trial in range(3):
+        path = str(tmp_path / f"t{trial}.sqlite")
+        with ctx.Pool(4) as pool:
+            pool.starmap(_fill, [(path, w) for w in range(4)])
+        assert len(cache.EmbeddingCache(Path(path))) == 800
