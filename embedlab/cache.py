@@ -2,8 +2,9 @@
 
 One SQLite file holds every vector. A row's key is the SHA-256 of
 ``model id | weights revision | settings | text``, so changing any of them misses the
-cache instead of returning a stale vector. SQLite commits are atomic: an interrupted
-run leaves either the whole batch or none of it. Turn the cache off with
+cache instead of returning a stale vector. Models save each batch as it is done, in
+one SQLite transaction (atomic): an interrupted run keeps the finished batches and never
+leaves half a batch. Turn the cache off with
 ``EMBEDLAB_CACHE=0`` (or ``cache=False`` on a model).
 """
 

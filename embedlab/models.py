@@ -147,8 +147,8 @@ class Embedder:
             for start in tqdm(starts, desc=f"encode {self.name}", disable=not progress, unit="batch"):
                 idx = todo[start : start + batch_size]
                 out[idx] = self._embed([items[i] for i in idx], kind)
-            if self._store is not None:
-                self._store.put_many({keys[i]: out[i] for i in todo})
+                if self._store is not None:  # each batch is saved as it is done: an interrupted run keeps them
+                    self._store.put_many({keys[i]: out[i] for i in idx})
         return out
 
     def __repr__(self) -> str:

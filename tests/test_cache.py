@@ -121,18 +121,18 @@ def test_use_cache_false_turns_the_cache_off(cache_root: Path) -> None:
     assert not (cache_root / "embeddings.sqlite").exists()
 
 
-def test_failure_in_a_later_batch_stores_nothing(cache_root: Path) -> None:
+def test_failure_in_a_later_batch_keeps_the_finished_batches(cache_root: Path) -> None:
     texts = [f"text {i}" for i in range(5)]
     crashing = FakeEmbedder(fail_on_call=2)
     with pytest.raises(RuntimeError, match="crashed"):
         crashing.encode(texts, batch_size=2)
     assert crashing.embedded == texts[:4]  # batch 1 succeeded, batch 2 crashed
-    assert len(cache.EmbeddingCache(cache_root / "embeddings.sqlite")) == 0
+    assert len(cache.EmbeddingCache(cache_root / "embeddings.sqlite")) == 2  # batch 1 only, nothing half-written
 
     rerun = FakeEmbedder()
     vectors = rerun.encode(texts, batch_size=2, normalize=False)
-    assert [len(batch) for batch, _ in rerun.calls] == [2, 2, 1]
-    assert rerun.embedded == texts
+    assert rerun.embedded == texts[2:]  # the interrupted run's first batch is not encoded again
+    assert [len(batch) for batch, _ in rerun.calls] == [2, 1]
     np.testing.assert_array_equal(vectors, np.array([raw(t) for t in texts]))
 
 
