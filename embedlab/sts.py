@@ -33,6 +33,27 @@ class STSResult:
     def __repr__(self) -> str:
         return f"STSResult(spearman={self.spearman:.4f}, n_pairs={len(self.gold)})"
 
+    def interval(self, *, confidence: float = 0.95, n_resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+        """Percentile bootstrap interval of the Spearman correlation: resample the pairs with replacement.
+
+        It says how far a score on this many pairs may sit from the score on all pairs
+        like them, e.g. when a notebook scores a sample of a test set.
+        """
+        n = len(self.gold)
+        if n < 3:
+            raise ValueError("a bootstrap interval needs at least three pairs")
+        if not 0 < confidence < 1:
+            raise ValueError("confidence must be between 0 and 1")
+        if n_resamples < 100:
+            raise ValueError("use at least 100 resamples")
+        rng = np.random.default_rng(seed)
+        stats = np.empty(n_resamples)
+        for r in range(n_resamples):
+            idx = rng.integers(0, n, size=n)
+            stats[r] = spearman(self.cosines[idx], self.gold[idx])
+        alpha = (1 - confidence) / 2
+        return float(np.nanquantile(stats, alpha)), float(np.nanquantile(stats, 1 - alpha))
+
 
 def row_cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cosine of row ``i`` of ``a`` with row ``i`` of ``b`` (a zero row raises)."""

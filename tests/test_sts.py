@@ -83,3 +83,30 @@ def test_average_random_cosine() -> None:
     assert abs(average_random_cosine(rng.normal(size=(500, 64)), 3000)) < 0.02
     with pytest.raises(ValueError, match="at least two rows"):
         average_random_cosine(np.ones((1, 3)))
+
+
+def test_interval_agrees_with_scipy_bootstrap() -> None:
+    rng = np.random.default_rng(1)
+    gold = rng.uniform(0, 5, 300)
+    cosines = gold + rng.normal(0, 2.0, 300)
+    result = STSResult(stats.spearmanr(cosines, gold).statistic, cosines, gold)
+    low, high = result.interval(n_resamples=2000)
+    assert low < result.spearman < high
+    reference = stats.bootstrap((cosines, gold), lambda x, y: stats.spearmanr(x, y).statistic, paired=True,
+                                vectorized=False, n_resamples=2000, method="percentile", rng=0).confidence_interval
+    assert low == pytest.approx(reference.low, abs=0.02)
+    assert high == pytest.approx(reference.high, abs=0.02)
+    # fewer pairs, wider interval; same seed, same interval
+    small = STSResult(result.spearman, cosines[:50], gold[:50]).interval()
+    assert small[1] - small[0] > high - low
+    assert result.interval(n_resamples=2000) == (low, high)
+
+
+def test_interval_bad_input() -> None:
+    result = score_cosines([0.1, 0.5, 0.9, 0.2], [SentencePair("a", "b", s) for s in (1, 2, 3, 4)])
+    with pytest.raises(ValueError, match="confidence"):
+        result.interval(confidence=95)
+    with pytest.raises(ValueError, match="100 resamples"):
+        result.interval(n_resamples=10)
+    with pytest.raises(ValueError, match="three pairs"):
+        STSResult(1.0, np.array([0.1, 0.2]), np.array([1.0, 2.0])).interval()
