@@ -27,6 +27,7 @@ def test_heatmap_labels_title_and_values() -> None:
     assert [t.get_text() for t in ax.get_yticklabels()] == ["cat", "dog", "car"]
     assert [t.get_text() for t in ax.texts] == ["1.00", "0.25", "-0.50", "0.25", "1.00", "0.12", "-0.50", "0.12",
                                                 "1.00"]
+    assert [t.get_color() for t in ax.texts][:3] == ["white", "black", "black"]  # readable on dark cells
     np.testing.assert_array_equal(ax.images[0].get_array(), matrix)
     assert ax.images[0].get_clim() == (-1.0, 1.0)
     colorbar_axes = [a for a in ax.figure.axes if a is not ax]
@@ -64,3 +65,33 @@ def test_use_cjk_font_puts_the_font_first() -> None:
     finally:
         plt.rcParams["font.sans-serif"] = before
         plt.rcParams["axes.unicode_minus"] = True
+
+
+def test_course_environment_draws_chinese_labels() -> None:
+    """mplfonts is a pinned requirement, so a CJK font is always found; Chinese then renders without tofu."""
+    import warnings
+
+    before = list(plt.rcParams["font.sans-serif"])
+    try:
+        assert use_cjk_font() is not None
+        fig, ax = plt.subplots()
+        ax.set_title("曹操 孙权 男人 女人")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for tofu
+            fig.canvas.draw()
+    finally:
+        plt.rcParams["font.sans-serif"] = before
+        plt.rcParams["axes.unicode_minus"] = True
+
+
+def test_without_any_cjk_font_the_answer_is_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib import font_manager
+
+    from embedlab import plots
+
+    before = list(plt.rcParams["font.sans-serif"])
+    monkeypatch.setattr(font_manager.fontManager, "ttflist",
+                        [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name and "Hei" not in f.name])
+    monkeypatch.setattr(plots, "_bundled_cjk_font", lambda: None)
+    assert use_cjk_font() is None
+    assert plt.rcParams["font.sans-serif"] == before
