@@ -7,6 +7,8 @@ import numpy as np
 from ..checks import Exercise, call_answer, expect
 from ..data import parse_squad
 from ..lexical import QUESTION_STOPWORDS, word_overlap
+from ..metrics import mrr_at_k, recall_at_k
+from ..seed_eval import lenient_false_positives
 
 # A tiny SQuAD-layout set: two questions share a paragraph, one is unanswerable, one paragraph has no answerable question.
 _P = {
@@ -55,15 +57,11 @@ _RUNS = [
 
 
 def _recall_reference(run, gold, k):
-    return float(np.mean([gold[q] in list(run.get(q, []))[:k] for q in gold]))
+    return float(np.mean([recall_at_k(list(run.get(q, [])), {g}, k) for q, g in gold.items()]))
 
 
 def _mrr_reference(run, gold):
-    total = 0.0
-    for q, g in gold.items():
-        ranked = list(run.get(q, []))[:10]
-        total += 1 / (ranked.index(g) + 1) if g in ranked else 0.0
-    return total / len(gold)
+    return float(np.mean([mrr_at_k(list(run.get(q, [])), {g}, 10) for q, g in gold.items()]))
 
 
 def _number(x) -> bool:
@@ -125,15 +123,6 @@ ex3 = Exercise("lab05", 3, "each paragraph once, one gold paragraph per question
 
 
 # ------------------------------------------------------------------ exercise 4: lenient false positives
-def _fp_reference(run, dataset) -> int:
-    questions = {q.id: q for q in dataset.answerable()}
-    count = 0
-    for qid, ranked in run.items():
-        if ranked and ranked[0] != questions[qid].paragraph_id:
-            count += questions[qid].answers[0] in dataset.paragraph(ranked[0]).context
-    return count
-
-
 def _check_false_positives(count_false_positives) -> None:
     dataset = tiny_dataset()
     cases = [
@@ -144,7 +133,7 @@ def _check_false_positives(count_false_positives) -> None:
     ]
     for i, run in enumerate(cases):
         got = call_answer(count_false_positives, run, dataset)
-        want = _fp_reference(run, dataset)
+        want = lenient_false_positives(run, dataset)[2]
         expect(isinstance(got, (int, np.integer)) and not isinstance(got, bool),
                f"return a count (int), got {type(got).__name__}")
         expect(int(got) == want,
