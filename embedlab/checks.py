@@ -8,15 +8,24 @@ A lab cell looks like::
     lab01.ex1.check(one_hot)
 
 ``____`` is a placeholder: an exercise that still contains it reports "not answered
-yet" instead of crashing, so an untouched lab runs to the end. A wrong answer gets a
-short explanation and a hint, never a stack trace. Every result is printed, and, when
-``EMBEDLAB_CHECK_LOG`` names a file, appended to it as a JSON line (the tests use this).
+yet" instead of crashing, so an untouched lab runs to the end. Feedback comes in tiers:
+
+1. a wrong answer gets a short, specific explanation of what is wrong (never a stack trace)
+   and the names of the next two tiers;
+2. ``lab01.ex1.hint()`` prints a hint that points at the idea, not at the code;
+3. ``lab01.ex1.solution()`` prints a worked solution, only when asked.
+
+Every result is printed, and, when ``EMBEDLAB_CHECK_LOG`` names a file, appended to it as
+a JSON line (the tests use this). ``check`` returns a :class:`Verdict`, true when the
+answer passed, which Jupyter does not echo under the printed message.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import textwrap
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -71,19 +80,68 @@ def call_answer(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return result
 
 
-class Exercise:
-    """One checked exercise: ``check(answer)`` prints a verdict and returns ``True`` when right."""
+class Verdict:
+    """What :meth:`Exercise.check` returns: true when the answer passed, false otherwise.
 
-    def __init__(self, lab: str, number: int, title: str, checker: Callable[..., None], hint: str) -> None:
-        self.lab, self.number, self.title, self._checker, self._hint = lab, number, title, checker, hint
+    Use it like a bool (``ok = lab02.ex1.check(f)``, ``if ok: ...``). The message is already
+    printed, so when a check is a cell's last line Jupyter shows nothing more: no ``True`` or
+    ``False`` under the ✅.
+    """
+
+    __slots__ = ("label", "status", "message")
+
+    def __init__(self, label: str, status: str, message: str) -> None:
+        self.label, self.status, self.message = label, status, message
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"<{self.label}: {self.status}>"
+
+    def _ipython_display_(self) -> None:
+        """IPython/Jupyter display hook: the verdict was printed by ``check``, so display nothing."""
+
+
+class Exercise:
+    """One checked exercise: ``check(answer)`` prints a verdict and returns a true :class:`Verdict` when right.
+
+    ``hint`` points at the idea; ``solution`` is the worked code, shown only by :meth:`solution`.
+    """
+
+    def __init__(self, lab: str, number: int, title: str, checker: Callable[..., None], hint: str,
+                 solution: str = "") -> None:
+        self.lab, self.number, self.title, self._checker = lab, number, title, checker
+        self._hint = hint
+        self._solution = textwrap.dedent(solution).strip("\n")
 
     @property
     def label(self) -> str:
         return f"{self.lab} exercise {self.number} ({self.title})"
 
+    @property
+    def name(self) -> str:
+        """How a notebook names this exercise, e.g. ``lab05.ex3``."""
+        digits = "".join(re.findall(r"\d+", self.lab))
+        return f"lab{digits}.ex{self.number}"
+
+    def _more(self) -> str:
+        return f"   Stuck? {self.name}.hint() gives a hint; {self.name}.solution() shows a worked solution."
+
     def hint(self) -> None:
-        """Print the hint."""
-        print(f"💡 Hint for {self.label}: {self._hint}")
+        """Print the hint (the idea, not the code)."""
+        print(f"💡 Hint for {self.label}: {self._hint}\n   Still stuck? {self.name}.solution() shows a worked solution.")
+
+    def solution(self) -> None:
+        """Print a worked solution."""
+        if not self._solution:
+            print(f"📝 {self.label}: no worked solution is stored for this exercise.")
+            return
+        print(f"📝 A solution for {self.label}:\n\n{self._solution}")
 
     def evaluate(self, *answers: Any) -> tuple[str, str]:
         """The verdict without printing: ``(status, message)``, status one of passed/blank/wrong/error."""
@@ -94,19 +152,19 @@ class Exercise:
         except NotAnswered:
             return "blank", f"⏳ {self.label}: not answered yet. Replace every ____ with your code."
         except Incorrect as wrong:
-            return "wrong", f"❌ {self.label}: not yet. {wrong}\n   Hint: {self._hint}"
+            return "wrong", f"❌ {self.label}: not yet. {wrong}\n{self._more()}"
         except Exception as err:  # noqa: BLE001 - a learner's bug becomes a short message
             where = traceback.extract_tb(err.__traceback__)[-1]
             return "error", (f"❌ {self.label}: your code raised {type(err).__name__}: {err} "
-                             f"(line {where.lineno} of {where.name}).\n   Hint: {self._hint}")
+                             f"(line {where.lineno} of {where.name}).\n{self._more()}")
         return "passed", f"✅ {self.label}: correct!"
 
-    def check(self, *answers: Any) -> bool:
-        """Check the answer(s), print the verdict, and return ``True`` when right; never raises."""
+    def check(self, *answers: Any) -> Verdict:
+        """Check the answer(s), print the verdict, and return it (true when right); never raises."""
         status, message = self.evaluate(*answers)
         print(message)
         self._log(status)
-        return status == "passed"
+        return Verdict(self.label, status, message)
 
     def _log(self, status: str) -> None:
         path = os.environ.get("EMBEDLAB_CHECK_LOG")

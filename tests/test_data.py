@@ -41,6 +41,25 @@ def test_registry_entries_are_complete() -> None:
         assert item.url is None or item.url.startswith("https://"), key
 
 
+def test_every_file_has_an_online_source() -> None:
+    for key, item in REGISTRY.items():
+        assert item.url is not None or item.source is not None, key
+        assert item.origin.startswith(("https://", "built: ")), key
+    # The only files the course cannot download or build: no public copy of these texts is pinned (see registry).
+    assert {k for k, item in REGISTRY.items() if not item.obtainable} == {"novel-sanguoyanyi", "novel-xiyouji"}
+    for key in ("novel-sanguoyanyi", "novel-xiyouji"):
+        assert REGISTRY[key].source.url.startswith("https://www.gutenberg.org/ebooks/")
+
+
+def test_novels_without_a_pinned_source_are_never_downloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(env, "_online", True)
+    monkeypatch.setattr(store, "download", lambda *a, **k: pytest.fail("must not download"))
+    monkeypatch.setattr(store, "produce", lambda *a, **k: pytest.fail("must not build"))
+    with pytest.raises(store.DataError, match="does not download it") as err:
+        store.fetch("novel-xiyouji", tmp_path)
+    assert str(tmp_path / "corpora/xiyouji.txt") in str(err.value) and "course data folder" in str(err.value)
+
+
 def test_squad_accepts_official_and_rebuilt_digests() -> None:
     squad = REGISTRY["squad-v2.0-dev"]
     assert squad.copies[0].sha256 == "80a5225e94905956a6446d296ca1093975c4d3b3260f1d6c8f68bc2ab77182d8"
@@ -130,15 +149,101 @@ def test_unknown_key_lists_known_keys() -> None:
         data.get("squad-v3")
 
 
+STATUS = [sys.executable, "-m", "embedlab.data", "status"]
+
+
+def run_status(data_dir: Path | None, offline: bool = True) -> subprocess.CompletedProcess:
+    run_env = {k: v for k, v in os.environ.items() if k != "EMBEDLAB_DATA_DIR"}
+    run_env["EMBEDLAB_OFFLINE"] = "1" if offline else "0"
+    if data_dir is not None:
+        run_env["EMBEDLAB_DATA_DIR"] = str(data_dir)
+    return subprocess.run(STATUS, env=run_env, capture_output=True, text=True)
+
+
 def test_status_command_exit_codes(tmp_path: Path) -> None:
-    run_env = {**os.environ, "EMBEDLAB_DATA_DIR": str(tmp_path), "EMBEDLAB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "embedlab.data", "status"]
-    ok = subprocess.run(command, env=run_env, capture_output=True, text=True)
+    (tmp_path / "stsb").mkdir()  # a (nearly empty) course data folder
+    ok = run_status(tmp_path)
     assert ok.returncode == 0 and f"0 verified, {len(REGISTRY)} missing, 0 BAD CHECKSUM" in ok.stdout
-    (tmp_path / "stsb").mkdir()
     (tmp_path / "stsb/stsb-en-test.csv").write_text("not the real file")
-    bad = subprocess.run(command, env=run_env, capture_output=True, text=True)
+    bad = run_status(tmp_path)
     assert bad.returncode == 1 and re.search(r"stsb-en-test\s+BAD CHECKSUM", bad.stdout)
+    assert "1 file(s) fail their checksum" in bad.stdout
+
+
+def test_status_shows_each_files_source(tmp_path: Path) -> None:
+    (tmp_path / "squad").mkdir()
+    out = run_status(tmp_path).stdout
+    for key, item in REGISTRY.items():
+        line = next(l for l in out.splitlines() if l.startswith(key + " "))
+        assert item.origin in line, (key, line)
+    assert "https://huggingface.co/datasets/C-MTEB/LCQMC" in out and "mteb.get_model_metas()" in out
+
+
+def test_status_offline_without_data_says_what_to_do(tmp_path: Path) -> None:
+    (tmp_path / "squad").mkdir()
+    result = run_status(tmp_path)
+    assert "Point EMBEDLAB_DATA_DIR at the course data folder" in result.stdout
+    assert "mteb-model-meta: built from an installed package on first use, offline too." in result.stdout
+
+
+def test_status_online_says_missing_files_download(tmp_path: Path) -> None:
+    result = run_status(tmp_path, offline=False)  # an empty folder is fine online: files download into it
+    assert result.returncode == 0
+    assert "download (or build) on first use" in result.stdout and "python -m embedlab.data fetch" in result.stdout
+    assert "novel-sanguoyanyi, novel-xiyouji" in result.stdout  # the two files with no pinned online copy
+
+
+@pytest.mark.parametrize("offline", [True, False])
+def test_status_rejects_a_data_dir_that_does_not_exist(tmp_path: Path, offline: bool) -> None:
+    result = run_status(tmp_path / "nope", offline=offline)
+    assert result.returncode == 2 and "does not exist" in result.stderr and str(tmp_path / "nope") in result.stderr
+    assert "verified" not in result.stdout
+
+
+@pytest.mark.parametrize("offline", [True, False])
+def test_status_points_from_the_parent_to_the_data_folder(tmp_path: Path, offline: bool) -> None:
+    (tmp_path / "data" / "squad").mkdir(parents=True)  # shared/ given instead of shared/data
+    result = run_status(tmp_path, offline=offline)
+    assert result.returncode == 2 and f"set EMBEDLAB_DATA_DIR={tmp_path / 'data'}" in result.stderr
+    inner = run_status(tmp_path / "data" / "squad", offline=offline)  # one level too deep
+    assert inner.returncode == 2 and f"set EMBEDLAB_DATA_DIR={tmp_path / 'data'}" in inner.stderr
+
+
+def test_status_offline_rejects_a_folder_without_course_data(tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    result = run_status(tmp_path)
+    assert result.returncode == 2 and "holds none of the course's data folders" in result.stderr
+    assert "squad/" in result.stderr
+
+
+def test_data_dir_problem_accepts_the_real_folder() -> None:
+    if not (SHARED / "SHA256SUMS").exists():
+        pytest.skip("course data folder not present")
+    assert store.data_dir_problem(SHARED, online=False) is None
+    assert "set EMBEDLAB_DATA_DIR=" in store.data_dir_problem(SHARED.parent, online=False)
+
+
+def test_checksum_error_says_the_one_thing_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    item = entry(tmp_path, b"official bytes", url="https://example.org/file.txt")
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set/file.txt").write_bytes(b"tampered")
+    monkeypatch.setattr(env, "_online", False)
+    with pytest.raises(store.ChecksumError) as offline:
+        store.locate(item, tmp_path)
+    assert "from the course data folder" in str(offline.value) and "download" not in str(offline.value)
+    monkeypatch.setattr(env, "_online", True)
+    with pytest.raises(store.ChecksumError) as online:
+        store.locate(item, tmp_path)
+    assert "Move it aside" in str(online.value) and "https://example.org/file.txt" in str(online.value)
+    assert (tmp_path / "set/file.txt").read_bytes() == b"tampered"
+
+
+def test_missing_offline_names_a_wrong_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "data" / "stsb").mkdir(parents=True)
+    monkeypatch.setenv("EMBEDLAB_DATA_DIR", str(tmp_path))  # the parent of the data folder
+    monkeypatch.setattr(env, "_online", False)
+    with pytest.raises(store.DataError, match=re.escape(f"set EMBEDLAB_DATA_DIR={tmp_path / 'data'}")):
+        data.load_stsb("en", "test")
 
 
 # ------------------------------------------------------------------ loaders on tiny fixtures
@@ -272,3 +377,11 @@ def test_qadataset_subset_keeps_only_those_articles() -> None:
         ds.subset([])
     with pytest.raises(TypeError, match="not one string"):
         ds.subset("Cats")
+
+
+def test_status_without_data_dir_offline_says_what_to_do() -> None:
+    result = run_status(None)  # the default folder (data/external in a checkout), as `make start` runs it
+    assert result.returncode in (0, 1)
+    missing = int(re.search(r"(\d+) missing", result.stdout).group(1))
+    if missing > 1:  # everything but the model table, which builds offline, needs the course data folder
+        assert "Point EMBEDLAB_DATA_DIR at the course data folder" in result.stdout

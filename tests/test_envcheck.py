@@ -24,9 +24,12 @@ def test_course_index_reads_titles_and_times(tmp_path: Path) -> None:
                              new_code_cell("1")])
     nbformat.write(nb, tmp_path / "07_toy.ipynb")
     nbformat.write(new_notebook(cells=[new_markdown_cell("no title")]), tmp_path / "08_bare.ipynb")
+    colon = new_notebook(cells=[new_markdown_cell("# 09 · Colon\n\n**Time**: about 2 minutes.")])
+    nbformat.write(colon, tmp_path / "09_colon.ipynb")
     rows = envcheck.course_index(tmp_path)
     assert [(r.path, r.title, r.time) for r in rows] == [("07_toy.ipynb", "07 · Toy", "about 3 minutes."),
-                                                         ("08_bare.ipynb", "08_bare", "?")]
+                                                         ("08_bare.ipynb", "08_bare", "?"),
+                                                         ("09_colon.ipynb", "09 · Colon", "about 2 minutes.")]
 
 
 def test_try_models_reports_failures_without_raising() -> None:

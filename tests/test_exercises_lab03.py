@@ -97,3 +97,62 @@ def test_toy_fixture_separates_the_wrong_answers() -> None:
     cos = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
     assert not np.isclose(spearman(cos, gold), pearson(cos, gold))
     assert not np.isclose(spearman(cos, gold), spearman((a * b).sum(1), gold))
+
+
+# ---------------------------------------------------------------- exercise 5: predict, then measure
+MEASURED = {"cls": 0.914, "mean": 0.937}  # what the lab's measurement printed on 150 pairs
+
+
+def test_prediction_right_passes_and_explains() -> None:
+    status, message = lab03.ex5.evaluate("mean", dict(MEASURED))
+    assert status == "passed"
+    assert message.startswith("✅ lab03 exercise 5 (predict: CLS or mean pooling?): correct!")
+    assert "0.937 with mean pooling, 0.914 with CLS pooling" in message and "trained" in message
+
+
+def test_prediction_is_read_case_and_space_insensitively() -> None:
+    assert lab03.ex5.evaluate(" Mean", dict(MEASURED))[0] == "passed"
+
+
+def test_wrong_prediction_is_recorded_as_wrong_with_what_was_measured_and_why() -> None:
+    status, message = lab03.ex5.evaluate("cls", dict(MEASURED))
+    assert status == "wrong"
+    assert "you predicted CLS pooling, but the measurement says mean pooling" in message
+    assert "0.937 with mean pooling, 0.914 with CLS pooling" in message and "Why:" in message
+    assert "not yet" not in message and "lab03.ex5.hint()" in message
+
+
+def test_blank_prediction_stays_blank() -> None:
+    assert lab03.ex5.evaluate(____, None)[0] == "blank"
+    assert lab03.ex5.evaluate(____, dict(MEASURED))[0] == "blank"
+
+
+def test_prediction_without_a_measurement_waits() -> None:
+    status, message = lab03.ex5.evaluate("mean", None)
+    assert status == "blank" and "noted" in message and "measurement" in message
+
+
+@pytest.mark.parametrize("prediction", ["max", "mean pooling", 1, True, ["mean"]],
+                         ids=["another-pooling", "a-sentence", "a-number", "a-bool", "a-list"])
+def test_prediction_must_be_one_of_the_choices(prediction) -> None:
+    status, message = lab03.ex5.evaluate(prediction, dict(MEASURED))
+    assert status == "wrong" and "PREDICTION should be one of 'cls' or 'mean'" in message
+
+
+@pytest.mark.parametrize("measured", [{"cls": 0.9}, [0.9, 0.93], {"cls": float("nan"), "mean": 0.9}],
+                         ids=["missing-key", "a-list", "nan"])
+def test_measurement_must_be_the_cells_dict(measured) -> None:
+    status, message = lab03.ex5.evaluate("mean", measured)
+    assert status == "wrong" and "measured should be" in message
+
+
+def test_a_sample_where_cls_wins_is_explained_not_hidden() -> None:
+    status, message = lab03.ex5.evaluate("cls", {"cls": 0.95, "mean": 0.93})
+    assert status == "passed" and "full STS-B test set mean pooling wins" in message
+    assert lab03.ex5.evaluate("mean", {"cls": 0.95, "mean": 0.93})[0] == "wrong"
+
+
+def test_exercises_are_numbered() -> None:
+    from embedlab.checks import exercises_of
+
+    assert [e.number for e in exercises_of(lab03)] == [1, 2, 3, 4, 5]

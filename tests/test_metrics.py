@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import pytrec_eval
@@ -173,3 +175,131 @@ def test_bootstrap_ci_bad_input() -> None:
         bootstrap_ci(np.ones((3, 3)))
     with pytest.raises(ValueError, match="confidence"):
         bootstrap_ci([0.0, 1.0], confidence=1.5)
+
+
+# ---------------------------------------------------------------- one relevance contract (issue 9, item 6)
+RELEVANCE_FORMS = {
+    "one id": "p12",
+    "set": {"p12"},
+    "frozenset": frozenset({"p12"}),
+    "list": ["p12"],
+    "dict": {"p12": 1},
+    "dict with a judged non-relevant": {"p12": 1, "x": 0},
+}
+
+
+@pytest.mark.parametrize("form", RELEVANCE_FORMS, ids=list(RELEVANCE_FORMS))
+@pytest.mark.parametrize("metric", [recall_at_k, mrr_at_k, ndcg_at_k], ids=["recall", "mrr", "ndcg"])
+def test_every_metric_reads_every_relevance_form_alike(metric, form: str) -> None:
+    relevant = RELEVANCE_FORMS[form]
+    assert metric(["p12", "x"], relevant, 1) == 1.0
+    assert metric(["x", "p12"], relevant, 1) == 0.0
+    assert metric(["x", "p12"], relevant, 2) == pytest.approx(
+        {recall_at_k: 1.0, mrr_at_k: 0.5, ndcg_at_k: 1 / np.log2(3)}[metric])
+
+
+@pytest.mark.parametrize("metric", [recall_at_k, mrr_at_k, ndcg_at_k], ids=["recall", "mrr", "ndcg"])
+def test_a_string_is_one_id_never_its_characters(metric) -> None:
+    # 'p1' is a substring of 'p12' and '1' one of its characters: neither is the document p12
+    assert metric(["p1", "1", "p", "2"], "p12", 4) == 0.0
+    assert metric(["p1"], {"p12"}, 1) == 0.0
+    assert metric(["p12"], "p12", 1) == 1.0
+
+
+def test_issue_examples() -> None:
+    assert recall_at_k(["p12", "x"], "p12", 1) == 1.0
+    assert mrr_at_k(["p12", "x"], "p12", 1) == 1.0
+    assert mrr_at_k(["p1"], "p12", 1) == 0.0
+    assert ndcg_at_k(["p12", "x"], "p12", 1) == 1.0
+
+
+def test_evaluate_run_with_string_gold_as_lab_05_teaches() -> None:
+    run = {"q1": ["p12", "p1"], "q2": ["p3", "p40"], "q3": ["p1"]}
+    by_id = evaluate_run(run, {"q1": "p12", "q2": "p40", "q3": "p12"}, ks=(1, 2))
+    by_dict = evaluate_run(run, {"q1": {"p12": 1}, "q2": {"p40": 1}, "q3": {"p12": 1}}, ks=(1, 2))
+    assert by_id == by_dict
+    assert by_id["recall@1"] == pytest.approx(1 / 3) and by_id["recall@2"] == pytest.approx(2 / 3)
+    assert by_id["MRR@10"] == pytest.approx((1 + 0.5 + 0) / 3)
+    assert by_id["nDCG@10"] == pytest.approx((1 + 1 / np.log2(3) + 0) / 3)
+
+
+@pytest.mark.parametrize("metric", [recall_at_k, mrr_at_k, ndcg_at_k], ids=["recall", "mrr", "ndcg"])
+def test_bad_relevance_and_ranking_give_clear_errors(metric) -> None:
+    for bad in (None, 3.5, b"p12", [["p1"]]):
+        with pytest.raises(TypeError, match="relevant|ids are strings"):
+            metric(["p1"], bad, 1)
+    with pytest.raises(TypeError, match="grade of 'p1' must be a number"):
+        metric(["p1"], {"p1": "yes"}, 1)
+    with pytest.raises(TypeError, match="not a string"):
+        metric("p12", "p12", 1)
+    with pytest.raises(TypeError, match="a whole run"):
+        metric({"q1": ["p12"]}, "p12", 1)
+
+
+# ---------------------------------------------------------------- odd inputs (issue 9, item 7)
+@pytest.mark.parametrize("metric", [recall_at_k, mrr_at_k, ndcg_at_k], ids=["recall", "mrr", "ndcg"])
+def test_a_document_twice_in_a_ranking_raises(metric) -> None:
+    with pytest.raises(ValueError, match=r"ranked lists 'a' twice \(ranks 1 and 2\)"):
+        metric(["a", "a"], {"a"}, 2)
+    with pytest.raises(ValueError, match="twice"):
+        metric(["a", "b", "a"], {"a"}, 1)  # a malformed run is malformed at every k
+    with pytest.raises(ValueError, match="query 'q1': ranked lists 'a' twice"):
+        evaluate_run({"q1": ["a", "b", "a"]}, {"q1": "a"})
+
+
+@pytest.mark.parametrize("metric", [recall_at_k, mrr_at_k, ndcg_at_k], ids=["recall", "mrr", "ndcg"])
+@pytest.mark.parametrize("relevant", [set(), {}, {"a": 0}, {"a": 0, "b": -1}], ids=["set", "dict", "grade0", "neg"])
+def test_no_relevant_document_raises_in_every_metric(metric, relevant) -> None:
+    with pytest.raises(ValueError, match="undefined for a query with no relevant document"):
+        metric(["a", "b"], relevant, 2)
+
+
+def test_evaluate_run_names_the_query_without_relevant_documents() -> None:
+    with pytest.raises(ValueError, match="query 'q2': recall is undefined"):
+        evaluate_run({"q1": ["a"]}, {"q1": "a", "q2": set()})
+    with pytest.raises(ValueError, match="every k in ks must be a positive integer, got 0"):
+        evaluate_run({"q1": ["a"]}, {"q1": "a"}, ks=(0,))
+    with pytest.raises(TypeError, match="query 'q1': ranked must be a list of document ids"):
+        evaluate_run({"q1": "a"}, {"q1": "a"})
+
+
+@pytest.mark.parametrize("bad", [[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]])
+def test_spearman_and_pearson_refuse_nan(bad) -> None:
+    with pytest.raises(ValueError, match="x contains nan at position"):
+        spearman(bad, [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="y contains nan at position"):
+        spearman([1.0, 2.0, 3.0], bad)
+    with pytest.raises(ValueError, match="contains nan"):
+        pearson(bad, [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="contains nan"):
+        rankdata(bad)
+    with pytest.raises(ValueError, match="y contains inf at position 1"):
+        pearson([1.0, 2.0, 3.0], [1.0, np.inf, 3.0])
+
+
+def test_dot_and_euclidean_matrix_dimension_mismatch() -> None:
+    from embedlab.metrics import dot_matrix, euclidean_matrix
+
+    a, b = np.ones((2, 3)), np.ones((4, 5))
+    for function in (dot_matrix, euclidean_matrix, cosine_matrix):
+        with pytest.raises(ValueError, match=r"dimension mismatch: a has 3 dimensions, b has 5"):
+            function(a, b)
+    np.testing.assert_allclose(dot_matrix(a, np.ones((4, 3))), np.full((2, 4), 3.0))
+    np.testing.assert_allclose(euclidean_matrix(a, np.zeros((4, 3))), np.full((2, 4), np.sqrt(3)))
+
+
+@pytest.mark.parametrize("n_resamples, message", [
+    (0, "at least 100, got 0"), (-5, "at least 100, got -5"), (99, "at least 100, got 99"),
+    (2.5, "a whole number, got 2.5"), ("2000", "a whole number, got '2000'"), (True, "a whole number, got True"),
+])
+def test_bootstrap_ci_n_resamples(n_resamples, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"n_resamples must be {message}")):
+        bootstrap_ci([0.0, 1.0, 1.0], n_resamples=n_resamples)
+
+
+def test_bootstrap_ci_small_but_valid_resamples_and_nan() -> None:
+    low, high = bootstrap_ci([0.0, 1.0, 1.0, 0.0], n_resamples=100)
+    assert 0.0 <= low <= 0.5 <= high <= 1.0
+    assert bootstrap_ci([0.0, 1.0], n_resamples=np.int64(200)) == bootstrap_ci([0.0, 1.0], n_resamples=200)
+    with pytest.raises(ValueError, match="values contains nan at position 1"):
+        bootstrap_ci([0.0, np.nan, 1.0])

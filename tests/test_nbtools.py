@@ -177,3 +177,31 @@ def test_lint_rejects_parameter_comments_papermill_cannot_parse(tmp_path: Path) 
     assert any("papermill cannot parse" in p for p in lint(write(nb, tmp_path)))
     nb.cells[2].source = "n_questions = 100  # how many (None: all)"
     assert lint(write(nb, tmp_path)) == []
+
+
+def test_claims_run_last_in_the_notebook_namespace(tmp_path: Path) -> None:
+    nb = clean_notebook()
+    nb.cells[3].source = "share = n_questions / 200"
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source = write(nb, tmp_path, "c.ipynb")
+    before = source.read_bytes()
+    output = tmp_path / "out" / "c.ipynb"
+    run(source, output, claims="assert share == 0.5\nprint('claims hold')")
+    executed = nbformat.read(output, as_version=4)
+    assert executed.cells[-1].outputs[0]["text"] == "claims hold\n"
+    assert source.read_bytes() == before  # the lesson itself is never changed
+    assert sorted(p.name for p in output.parent.iterdir()) == ["c.ipynb"]  # no temporary copy left
+    with pytest.raises(NotebookFailure) as caught:
+        run(source, output, claims="assert share > 0.9, 'the text says most'")
+    assert caught.value.cell == len(nb.cells)
+    assert "a claim of its text does not hold (tests/claims/c.py)" in str(caught.value)
+    assert "the text says most" in str(caught.value)
+
+
+def test_every_claims_file_belongs_to_a_notebook() -> None:
+    from embedlab.env import PROJECT_ROOT
+
+    claims = sorted((PROJECT_ROOT / "tests" / "claims").glob("*.py"))
+    assert claims, "tests/claims/ holds the checks of what the notebooks' text says"
+    for path in claims:
+        assert (PROJECT_ROOT / "notebooks" / f"{path.stem}.ipynb").exists(), f"{path.name} names no notebook"

@@ -20,6 +20,7 @@ from embedlab.env import PROJECT_ROOT
 from embedlab.nbtools import NotebookFailure, all_notebooks, run
 
 EXECUTED = PROJECT_ROOT / "build" / "executed"
+CLAIMS = PROJECT_ROOT / "tests" / "claims"  # per notebook: checks that its text's claims hold (run as a last cell)
 NOTEBOOKS = all_notebooks()
 
 
@@ -40,12 +41,18 @@ def verdicts(log: Path) -> dict[int, str]:
 def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "checks.jsonl"
     monkeypatch.setenv("EMBEDLAB_CHECK_LOG", str(log))
+    claims = CLAIMS / f"{path.stem}.py"
     started = time.perf_counter()
     try:
-        run(path, EXECUTED / path.parent.name / path.name)
+        run(path, EXECUTED / path.parent.name / path.name,
+            claims=claims.read_text(encoding="utf-8") if path.parent.name == "notebooks" and claims.exists() else None)
     except NotebookFailure as failure:
         pytest.fail(str(failure), pytrace=False)
-    print(f"{path.parent.name}/{path.name}: {time.perf_counter() - started:.1f} s")
+    seconds = time.perf_counter() - started
+    print(f"{path.parent.name}/{path.name}: {seconds:.1f} s")
+    with (EXECUTED / "timings.jsonl").open("a", encoding="utf-8") as timings:  # read by `make bench`
+        timings.write(json.dumps({"notebook": f"{path.parent.name}/{path.name}", "seconds": round(seconds, 1),
+                              "when": time.strftime("%Y-%m-%d %H:%M:%S")}) + "\n")
     if path.parent.name not in {"labs", "solutions"}:
         return
     expected = {e.number for e in exercises_of(lab_module(path))}

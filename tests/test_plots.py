@@ -95,3 +95,22 @@ def test_without_any_cjk_font_the_answer_is_none(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(plots, "_bundled_cjk_font", lambda: None)
     assert use_cjk_font() is None
     assert plt.rcParams["font.sans-serif"] == before
+
+
+def test_bert_diagram_has_title_axes_labels_and_both_heads() -> None:
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from embedlab.plots import bert_pretraining_diagram
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = bert_pretraining_diagram()
+        ax.figure.canvas.draw()
+    texts = [t.get_text() for t in ax.texts]
+    assert "[MASK]" in texts and any(t.startswith("MLM head") for t in texts) and any(t.startswith("NSP") for t in texts)
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="MASK"):
+        bert_pretraining_diagram(("[CLS]", "no", "mask"))

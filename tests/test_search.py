@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -121,3 +123,25 @@ def test_qa_retrieval_set_bad_input() -> None:
         qa_retrieval_set(dataset, n_questions=0)
     with pytest.raises(TypeError, match="expected a QADataset .* got dict"):
         qa_retrieval_set(squad_dict())
+
+
+@pytest.mark.parametrize("k, message", [
+    (2.5, "k must be a whole number of documents, got 2.5 (float)"),
+    ("3", "k must be a whole number of documents, got '3' (str)"),
+    (True, "k must be a whole number of documents, got True (bool)"),
+    (None, "k must be a whole number of documents, got None (NoneType)"),
+    (0, "k must be at least 1, got 0"),
+    (-2, "k must be at least 1, got -2"),
+])
+def test_top_k_rejects_a_k_that_is_not_a_count(vectors: tuple[np.ndarray, np.ndarray], k, message: str) -> None:
+    queries, docs = vectors
+    with pytest.raises(ValueError, match=re.escape(message)):
+        top_k(queries, docs, k=k)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        dense_run([f"q{i}" for i in range(len(queries))], queries, [f"d{i}" for i in range(len(docs))], docs, k=k)
+
+
+def test_top_k_accepts_numpy_integers(vectors: tuple[np.ndarray, np.ndarray]) -> None:
+    queries, docs = vectors
+    idx, _ = top_k(queries, docs, k=np.int64(3))
+    np.testing.assert_array_equal(idx, top_k(queries, docs, k=3)[0])

@@ -1,8 +1,19 @@
 """The course's data sets, as data: where each file comes from and how to check it.
 
-Every entry names the file's official source and a pinned SHA-256. A local copy
+Every entry names the file's online source and a pinned SHA-256. A local copy
 is only used when its digest is one the entry accepts; :mod:`embedlab.data.store`
 does the checking and downloading.
+
+A source is one of:
+
+* ``url``: a file whose bytes are the course's file (downloaded and verified as is);
+* :class:`HubFiles`: files of a Hugging Face dataset repository at a pinned revision,
+  converted to the course layout by a function of :mod:`embedlab.data.convert`; the
+  converted bytes must have the pinned digest;
+* :class:`Built`: a table that a pinned package builds (:mod:`embedlab.data.mteb_tables`),
+  verified against the pinned digest the same way;
+* :class:`NotPinned`: a public source whose bytes are not pinned yet, so it is never
+  downloaded automatically; the file comes from the course data folder.
 """
 
 from __future__ import annotations
@@ -17,6 +28,54 @@ class Copy:
     path: str
     sha256: str
     label: str
+
+
+@dataclass(frozen=True)
+class HubFiles:
+    """Files of a dataset repository on the Hugging Face hub, at a pinned revision.
+
+    Each item of ``files`` is a glob pattern relative to the repository root; alternatives
+    separated by ``|`` are tried in order and the first that matches wins. The matching
+    files are handed, one list per item, to ``convert.CONVERTERS[converter]``.
+    """
+
+    repo: str
+    revision: str
+    files: tuple[str, ...]
+    converter: str
+
+    def describe(self) -> str:
+        """One line for ``status``: where the bytes come from and how they are converted."""
+        return (f"https://huggingface.co/datasets/{self.repo} @ {self.revision[:12]}: "
+                f"{', '.join(self.files)} -> {self.converter}")
+
+
+@dataclass(frozen=True)
+class Built:
+    """A table built by a pinned package (``builder`` names a function of ``mteb_tables.BUILDERS``)."""
+
+    builder: str
+    recipe: str
+    needs_network: bool
+
+    def describe(self) -> str:
+        """One line for ``status``."""
+        return f"built: {self.recipe}" + (" (needs the network)" if self.needs_network else " (works offline)")
+
+
+@dataclass(frozen=True)
+class NotPinned:
+    """A public source of the text whose bytes are not pinned yet: it is never downloaded automatically."""
+
+    url: str
+    reason: str
+
+    def describe(self) -> str:
+        """One line for ``status``."""
+        return f"{self.url} (not downloaded: {self.reason})"
+
+
+Source = HubFiles | Built | NotPinned
 
 
 @dataclass(frozen=True)
@@ -36,11 +95,26 @@ class DataFile:
     notes: str = ""
     size: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    source: Source | None = None
 
     @property
     def path(self) -> str:
         """Where a download of this file is stored, relative to the data folder."""
         return self.copies[0].path
+
+    @property
+    def origin(self) -> str:
+        """Where the file comes from online, in one line."""
+        if self.url is not None:
+            return self.url
+        if self.source is not None:
+            return self.source.describe()
+        return "no online source"
+
+    @property
+    def obtainable(self) -> bool:
+        """Whether the course can download or build the file itself (``NotPinned`` sources cannot)."""
+        return self.url is not None or isinstance(self.source, (HubFiles, Built))
 
 
 # Pinned digests without an "official" label were measured on the course's reference
@@ -49,9 +123,10 @@ PINNED = "pinned (course reference copy)"
 
 
 def _pinned(key: str, dataset: str, path: str, digest: str, *, url: str | None, licence: str, citation: str,
-            notes: str = "", extra: dict[str, str] | None = None) -> DataFile:
+            notes: str = "", extra: dict[str, str] | None = None, source: Source | None = None) -> DataFile:
     """A file with one accepted version, pinned from the course's reference copy."""
-    return DataFile(key, dataset, url, (Copy(path, digest, PINNED),), licence, citation, notes, extra=extra or {})
+    return DataFile(key, dataset, url, (Copy(path, digest, PINNED),), licence, citation, notes, extra=extra or {},
+                    source=source)
 
 
 _SQUAD_CITE = (
@@ -69,13 +144,50 @@ _CMRC_CITE = "Cui et al. A Span-Extraction Dataset for Chinese Machine Reading C
 _MTEB_CITE = "Muennighoff et al. MTEB: Massive Text Embedding Benchmark. EACL 2023; Enevoldsen et al. MMTEB. ICLR 2025."
 _MTEB_NOTE = (
     "Aggregated from the public MTEB results repository (embeddings-benchmark/results, commit f4cc6c8, "
-    "2026-08-20) with mteb 2.26.24's leaderboard tables. There is no single file to download: get it "
-    "from your instructor's copy of the course data, or rebuild it with mteb."
+    "2026-08-20) with mteb 2.26.24's leaderboard tables. There is no single file to download: "
+    "`python -m embedlab.data fetch mteb` rebuilds the tables (online, git needed) and keeps them only "
+    "when they match the pinned digests."
 )
+_MTEB_BOARD = Built(
+    "mteb-leaderboard",
+    "mteb==2.26.24 leaderboard tables of embeddings-benchmark/results at commit f4cc6c8 "
+    "(python -m embedlab.data fetch mteb)",
+    needs_network=True,
+)
+_MTEB_META = Built("mteb-model-meta", "mteb==2.26.24 model registry, mteb.get_model_metas()", needs_network=False)
+_LEGACY_URL = "https://raw.githubusercontent.com/embeddings-benchmark/leaderboard/main/{path}"
+
+#: C-MTEB pair sets on the Hugging Face hub: the course's name -> (hub repository, pinned revision).
+#: These are the pins of the installed mteb (``mteb.get_task(task).metadata.dataset``); a test checks they agree.
+CN_PAIRS_HUB: dict[str, tuple[str, str]] = {
+    "ATEC": ("C-MTEB/ATEC", "0f319b1142f28d00e055a6770f3f726ae9b7d865"),
+    "BQ": ("C-MTEB/BQ", "e3dda5e115e487b39ec7e618c0c6a29137052a55"),
+    "LCQMC": ("C-MTEB/LCQMC", "17f9b096f80380fce5ed12a9be8be7784b337daf"),
+    "PAWSX": ("mteb/PAWSX", "bd129d4230ee0551b5469c566bced8da75abae0a"),
+    "STS-B": ("mteb/STSB", "e036defee8f190911de6fc825a944b928c8cda53"),
+}
+#: The course's split names -> the hub's split names.
+HUB_SPLITS = {"test": "test", "valid": "validation", "train": "train"}
+#: SciFact as MTEB evaluates it (``mteb.get_task("SciFact").metadata.dataset``).
+SCIFACT_HUB = ("mteb/scifact", "d56462d0e63a25450459c4f213e49ffdb866f7f9")
+#: Project Gutenberg's editions of the two novels (traditional characters; the course copies are simplified).
+NOVEL_SOURCES = {
+    "sanguoyanyi": "https://www.gutenberg.org/ebooks/23950",
+    "xiyouji": "https://www.gutenberg.org/ebooks/23962",
+}
 _CN_PAIRS_CITE = (
     "ATEC (Ant Financial), BQ (Chen et al. 2018), LCQMC (Liu et al. 2018), PAWS-X (Yang et al. 2019), "
     "STS-B-zh; as used by C-MTEB (Xiao et al. C-Pack, 2023)."
 )
+
+_SCIFACT_UPSTREAM = {
+    "corpus.jsonl": ("corpus.jsonl",),
+    "queries.jsonl": ("queries.jsonl",),
+    "qrels/test.tsv": ("qrels/test.tsv|qrels/test.jsonl",),
+    "qrels/train.tsv": ("qrels/train.tsv|qrels/train.jsonl",),
+}
+_SCIFACT_CONVERTER = {"corpus.jsonl": "beir_corpus", "queries.jsonl": "beir_queries",
+                      "qrels/test.tsv": "beir_qrels", "qrels/train.tsv": "beir_qrels"}
 
 _FILES: list[DataFile] = [
     DataFile(
@@ -141,6 +253,7 @@ _FILES: list[DataFile] = [
             licence="research use (see each set)",
             citation=_CN_PAIRS_CITE,
             notes="Tab-separated sentence1, sentence2, label (0/1; 0-5 for STS-B).",
+            source=HubFiles(*CN_PAIRS_HUB[name], (f"data/{HUB_SPLITS[split]}-*.parquet",), "cn_pairs"),
         )
         for (name, split), digest in {
             ("ATEC", "test"): "24c56edf6289a7f337af75553c360ece41a1e17e500cdb563f020ad25ece8319",
@@ -190,8 +303,9 @@ _FILES: list[DataFile] = [
             url=None,
             licence="claims CC BY 4.0, abstracts ODC-By 1.0",
             citation="Wadden et al. Fact or Fiction: Verifying Scientific Claims. EMNLP 2020; Thakur et al. BEIR. NeurIPS 2021.",
-            notes="BEIR layout. Online: download and unzip BEIR's scifact.zip into this folder.",
+            notes="BEIR layout, as MTEB's SciFact task reads it (mteb/scifact on the Hugging Face hub).",
             extra={"archive": "https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/scifact.zip"},
+            source=HubFiles(*SCIFACT_HUB, _SCIFACT_UPSTREAM[part], _SCIFACT_CONVERTER[part]),
         )
         for part, digest in {
             "corpus.jsonl": "fdb9153e212996d9dc6a545b91296c9c1fb8bfe2962a065bdf5c4676685158b9",
@@ -234,7 +348,13 @@ _FILES: list[DataFile] = [
             url=None,
             licence="public domain",
             citation=title,
-            notes="UTF-8 with CRLF line ends. No pinned download source: place the file by hand.",
+            notes="UTF-8 with CRLF line ends, simplified characters. No public copy with these bytes is known: "
+                  "the file comes from the course data folder.",
+            source=NotPinned(
+                NOVEL_SOURCES[name],
+                "Project Gutenberg's edition is in traditional characters, a different text from the course "
+                "copy, and its SHA-256 has not been pinned",
+            ),
         )
         for name, digest, title in [
             ("sanguoyanyi", "48922aa73c07e0b9c6e23a9cf5cf61f1779dd33e11947a1eaac364f1c50f65c4", "罗贯中《三国演义》"),
@@ -259,6 +379,7 @@ _FILES: list[DataFile] = [
             licence="results CC0 1.0",
             citation=_MTEB_CITE,
             notes=_MTEB_NOTE,
+            source=_MTEB_META if name == "model_meta" else _MTEB_BOARD,
         )
         for name, digest in {
             "eng_v2_summary": "273c9e55d390f906b2927708577c73ee3e4937c4bae1160294b1bfe42de52230",
@@ -296,11 +417,12 @@ _FILES += [
         key="mteb-legacy-" + path.removesuffix("/default.jsonl").removesuffix(".yaml").replace("boards_data/", "")
         .replace("/data_tasks/", "-").replace("/data_overall", "-overall").replace("_", "-").lower(),
         dataset="mteb_legacy",
-        url=None,
+        url=_LEGACY_URL.format(path=path),
         copies=(Copy(f"mteb/legacy_board/{path}", digest, PINNED),),
         licence="numbers from the CC0 MTEB results",
         citation=_MTEB_CITE,
-        notes="The archived (pre-2025) MTEB leaderboard, embeddings-benchmark/leaderboard (archived 2025-02-04).",
+        notes="The archived (pre-2025) MTEB leaderboard, embeddings-benchmark/leaderboard (archived 2025-02-04, "
+              "read-only); the download is pinned by its SHA-256.",
     )
     for path, digest in _LEGACY.items()
 ]

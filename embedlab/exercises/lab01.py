@@ -64,10 +64,36 @@ def _check_memory(bytes_per_one_hot, bytes_per_dense) -> None:
 
 
 ex1 = Exercise("lab 01", 1, "one-hot vector", _check_one_hot,
-               "np.zeros(len(vocab)) gives the vector; set position vocab[word] to 1. vocab[word] raises KeyError by itself.")
+               "a one-hot vector has one position per vocabulary word: all zeros except a single 1 at the position "
+               "the vocabulary gives the word. Looking up a word the vocabulary lacks already fails on its own.",
+               solution="""
+               def one_hot(word: str, vocab: dict[str, int]) -> np.ndarray:
+                   vec = np.zeros(len(vocab), dtype=np.float32)
+                   vec[vocab[word]] = 1.0
+                   return vec
+               """)
 ex2 = Exercise("lab 01", 2, "cosine similarity", _check_cosine,
-               "the dot product a @ b divided by the product of the lengths np.linalg.norm(a) * np.linalg.norm(b).")
+               "the cosine is the dot product of the two vectors once each has been scaled to length 1, so their "
+               "lengths drop out.",
+               solution="""
+               def cosine(a: np.ndarray, b: np.ndarray) -> float:
+                   return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+               """)
 ex3 = Exercise("lab 01", 3, "nearest neighbours with GloVe", _check_neighbours,
-               "normalise every row, take the dot products with the word's row, drop the word itself, np.argsort(-scores)[:k].")
+               "the cosine only sees directions: make every row length 1 once, outside the function, and one "
+               "matrix-vector product then scores all 400,000 words. Keep the word itself out of its own neighbours.",
+               solution="""
+               unit = glove.vectors / np.linalg.norm(glove.vectors, axis=1, keepdims=True)
+
+
+               def nearest(word: str, k: int) -> list[str]:
+                   scores = unit @ unit[glove.index[word]]
+                   scores[glove.index[word]] = -np.inf
+                   return [glove.words[i] for i in np.argsort(-scores)[:k]]
+               """)
 ex4 = Exercise("lab 01", 4, "memory of one vector", _check_memory,
-               "a float32 number takes 4 bytes; a one-hot vector has one number per vocabulary word.")
+               "count how many numbers each vector stores, then how many bytes one float32 number takes.",
+               solution="""
+               bytes_one_hot = 100_000 * np.dtype(np.float32).itemsize
+               bytes_dense = 50 * np.dtype(np.float32).itemsize
+               """)

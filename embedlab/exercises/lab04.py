@@ -1,4 +1,5 @@
-"""Checkers for lab 04, sentence embeddings in practice: search, normalisation, truncation, storage."""
+"""Checkers for lab 04, sentence embeddings in practice: search, normalisation, truncation, storage, and a prediction
+of what truncation costs (exercise 6, a :class:`~embedlab.exercises.lab03.Prediction`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import numpy as np
 
 from ..checks import Exercise, call_answer, expect
 from ..search import top_k
+from .lab03 import Prediction
 
 
 def _data(seed: int, n: int = 40, d: int = 24) -> np.ndarray:
@@ -36,7 +38,13 @@ def _check_top_k(search) -> None:
 
 
 ex1 = Exercise("lab04", 1, "top-k semantic search", _check_top_k,
-               "scores = docs @ query gives one score per document; np.argsort(-scores)[:k] are the best k.")
+               "one dot product per document row gives its score; you want the positions of the k largest scores, "
+               "largest first.",
+               solution="""
+               def search(query_vec, doc_vecs, k):
+                   scores = doc_vecs @ query_vec
+                   return np.argsort(-scores, kind="stable")[:k]
+               """)
 
 
 # ------------------------------------------------------------------ exercise 2: normalise
@@ -54,7 +62,12 @@ def _check_normalize(normalize) -> None:
 
 
 ex2 = Exercise("lab04", 2, "normalise so that dot == cosine", _check_normalize,
-               "np.linalg.norm(x, axis=1, keepdims=True) is one length per row; divide x by it.")
+               "each row has its own length: divide the row by it (one number per row, shaped so that "
+               "numpy broadcasts it along the row).",
+               solution="""
+               def normalize(x):
+                   return x / np.linalg.norm(x, axis=1, keepdims=True)
+               """)
 
 
 # ------------------------------------------------------------------ exercise 3: truncate + renormalise
@@ -68,11 +81,18 @@ def _check_truncate(truncate) -> None:
         expect(np.allclose(norms, 1, atol=1e-5), f"after keeping {d} dimensions, renormalise: your rows have lengths "
                                                   f"{norms.min():.3f} to {norms.max():.3f}, not 1")
         want = _unit(x[:, :d].astype(np.float64))
-        expect(np.allclose(got, want, atol=1e-5), f"keep the FIRST {d} dimensions (x[:, :{d}]), then renormalise")
+        expect(np.allclose(got, want, atol=1e-5), f"keep the FIRST {d} dimensions (not the last, nor any {d}), "
+                                                  "then renormalise")
 
 
 ex3 = Exercise("lab04", 3, "truncate and renormalise", _check_truncate,
-               "x[:, :d] keeps the first d dimensions; then divide each row by its new length.")
+               "keep the leading dimensions; cutting dimensions off shortens the rows, so they need scaling back to "
+               "length 1 afterwards.",
+               solution="""
+               def truncate(x, d):
+                   short = x[:, :d]
+                   return short / np.linalg.norm(short, axis=1, keepdims=True)
+               """)
 
 
 # ------------------------------------------------------------------ exercise 4: recall@k
@@ -96,8 +116,13 @@ def _check_recall(recall) -> None:
 
 
 ex4 = Exercise("lab04", 4, "recall@k of a dense search", _check_recall,
-               "scores = query_vecs @ doc_vecs.T; for each query row take the k best indices and ask if gold[i] is in them; "
-               "average the yes/no answers.")
+               "score every query against every document at once, find each query's k best documents, and ask "
+               "whether its gold document is among them; recall@k is the share of queries where it is.",
+               solution="""
+               def recall_at_k(query_vecs, doc_vecs, gold, k):
+                   top = np.argsort(-(query_vecs @ doc_vecs.T), axis=1)[:, :k]
+                   return float(np.mean([g in row for g, row in zip(gold, top)]))
+               """)
 
 
 # ------------------------------------------------------------------ exercise 5: storage
@@ -111,4 +136,46 @@ def _check_storage(storage_bytes) -> None:
 
 
 ex5 = Exercise("lab04", 5, "storage of n vectors", _check_storage,
-               "bytes = n × d × bytes per number; np.dtype('float16').itemsize is 2. Return int(...).")
+               "n vectors of d numbers each, times the bytes one number of that dtype takes (numpy can tell you); "
+               "the answer is a whole number.",
+               solution="""
+               def storage_bytes(n, d, dtype):
+                   return int(n * d * np.dtype(dtype).itemsize)
+               """)
+
+
+# ------------------------------------------------------------------ exercise 6: predict what truncation costs
+#: The ranges a learner picks from: how many points of recall@1 are lost when 64 of 384 dimensions are kept.
+TRUNCATION_CHOICES = {"a": "a loss of under 2 points", "b": "a loss of 2 to 10 points",
+                      "c": "a loss of 10 to 25 points", "d": "a loss of more than 25 points"}
+
+
+def _truncation_outcome(measured) -> str:
+    expect(isinstance(measured, dict) and {384, 64} <= set(measured)
+           and all(isinstance(measured[d], (float, int, np.floating, np.integer)) and 0 <= measured[d] <= 1
+                   for d in (384, 64)),
+           "measured should be what the measurement cell builds: {384: recall@1, 64: recall@1}, shares between 0 and 1")
+    points = 100 * (float(measured[384]) - float(measured[64]))
+    return "a" if points < 2 else "b" if points < 10 else "c" if points < 25 else "d"
+
+
+def _explain_truncation(measured) -> str:
+    full, short = float(measured[384]), float(measured[64])
+    points = 100 * (full - short)
+    said = (f"Measured: recall@1 {full:.3f} with all 384 dimensions, {short:.3f} with the first 64, "
+            f"{'a loss' if points >= 0 else 'a gain'} of {abs(points):.1f} points, for vectors 6 times smaller.")
+    return (f"{said}\n   Why: all-MiniLM-L6-v2 was not trained to put its most useful information first (no "
+            "Matryoshka training), so its first 64 dimensions are just 64 of 384 coordinates: the cosine on them is a "
+            "noisy estimate of the full cosine, and close candidates swap places at rank 1. Models trained for "
+            "truncation (Matryoshka representation learning, as in OpenAI's text-embedding-3 models) lose much less "
+            "when cut.")
+
+
+ex6 = Prediction("lab04", 6, "predict: what does keeping 64 of 384 dimensions cost?", TRUNCATION_CHOICES,
+                 _truncation_outcome, _explain_truncation,
+                 "was all-MiniLM-L6-v2 trained to keep its most useful information in its first dimensions? If not, "
+                 "the first 64 are no better than any other 64: think of what a sixth of the coordinates of a "
+                 "vector tells you about its cosine with another.",
+                 solution="""
+                 PREDICTION = "c"
+                 """)

@@ -1,4 +1,4 @@
-"""The seed's method on a tiny hand-made SQuAD set with a model whose vectors we choose."""
+"""The article's method on a tiny hand-made SQuAD set with a model whose vectors we choose."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 
 from embedlab.data import parse_squad
-from embedlab.seed_eval import (
-    SEED_N_QUESTIONS,
-    SEED_REPORTED,
+from embedlab.article_eval import (
+    ARTICLE_N_QUESTIONS,
+    ARTICLE_REPORTED,
     answer_appears,
     lenient_false_positives,
     library_vectors,
-    seed_evaluate,
-    seed_library,
+    article_evaluate,
+    article_library,
 )
 
 P1 = "The Eiffel Tower is in Paris. It was built in 1889."
@@ -70,13 +70,13 @@ def dataset():
 
 
 def test_reported_numbers_are_quoted_constants() -> None:
-    assert SEED_REPORTED == {"paraphrase-multilingual-MiniLM-L12-v2": 0.47, "text2vec-base-chinese-sentence": 0.22}
-    assert SEED_N_QUESTIONS == 100
+    assert ARTICLE_REPORTED == {"paraphrase-multilingual-MiniLM-L12-v2": 0.47, "text2vec-base-chinese-sentence": 0.22}
+    assert ARTICLE_N_QUESTIONS == 100
 
 
 def test_answer_appears() -> None:
     assert answer_appears("Paris", P2)
-    assert not answer_appears("paris", P2)  # the seed's check is case-sensitive
+    assert not answer_appears("paris", P2)  # the article's check is case-sensitive
     with pytest.raises(ValueError, match="empty answer"):
         answer_appears("", P2)
     with pytest.raises(TypeError):
@@ -84,39 +84,39 @@ def test_answer_appears() -> None:
 
 
 def test_library_has_one_entry_per_answerable_question(dataset) -> None:
-    library = seed_library(dataset)
+    library = article_library(dataset)
     assert library.texts == [P1, P1, P2, P3]  # q4 is unanswerable
     assert library.n_unique == 3
     with pytest.raises(TypeError, match="QADataset"):
-        seed_library({"data": []})
+        article_library({"data": []})
 
 
 def test_library_vectors_encode_each_text_once(dataset) -> None:
     model = ChosenVectors()
-    library = seed_library(dataset)
+    library = article_library(dataset)
     vectors = library_vectors(model, library.texts)
     np.testing.assert_array_equal(vectors, np.stack([VECTORS[t] for t in library.texts]))
     assert model.documents == [P1, P2, P3]
 
 
-def test_seed_evaluate(dataset) -> None:
+def test_article_evaluate(dataset) -> None:
     model = ChosenVectors()
-    result = seed_evaluate(model, dataset, n_questions=None)
+    result = article_evaluate(model, dataset, n_questions=None)
     assert [q.id for q in result.questions] == ["q1", "q2", "q3", "q5"]
     assert model.queries == [q.text for q in result.questions]
     assert result.retrieved_paragraph_ids == ["Paris/0", "Paris/1", "Paris/0", "Rome/0"]
     assert result.lenient.tolist() == [True, False, True, True]
     assert result.gold.tolist() == [True, False, False, True]
     assert result.accuracy == 0.75 and result.gold_accuracy == 0.5 and result.false_positives == 1
-    first_two = seed_evaluate(ChosenVectors(), dataset, n_questions=2)
+    first_two = article_evaluate(ChosenVectors(), dataset, n_questions=2)
     assert [q.id for q in first_two.questions] == ["q1", "q2"] and first_two.accuracy == 0.5
 
 
-def test_seed_evaluate_bad_input(dataset) -> None:
+def test_article_evaluate_bad_input(dataset) -> None:
     with pytest.raises(ValueError, match="n_questions"):
-        seed_evaluate(ChosenVectors(), dataset, n_questions=0)
+        article_evaluate(ChosenVectors(), dataset, n_questions=0)
     with pytest.raises(ValueError, match="2 vectors for a library of 4"):
-        seed_evaluate(ChosenVectors(), dataset, vectors=np.zeros((2, 3)))
+        article_evaluate(ChosenVectors(), dataset, vectors=np.zeros((2, 3)))
 
 
 def test_lenient_false_positives(dataset) -> None:
@@ -127,7 +127,7 @@ def test_lenient_false_positives(dataset) -> None:
 
 
 def test_top1_checks(dataset) -> None:
-    from embedlab.seed_eval import top1_checks
+    from embedlab.article_eval import top1_checks
 
     lenient, gold = top1_checks({"q3": ["Paris/0"], "q1": ["Paris/0"], "q5": []}, dataset)
     assert lenient.tolist() == [True, True, False] and gold.tolist() == [False, True, False]
