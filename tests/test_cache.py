@@ -174,7 +174,7 @@ def test_bad_input_gives_clear_errors(cache_root: Path) -> None:
         model.encode([None])
     with pytest.raises(ValueError, match="kind must be 'query' or 'document', not 'passage'"):
         model.encode(["fine"], kind="passage")
-    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+    with pytest.raises(ValueError, match="batch_size must be a whole number of at least 1"):
         model.encode(["fine"], batch_size=0)
     assert model.calls == []
 

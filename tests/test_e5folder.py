@@ -11,6 +11,7 @@ import pytest
 
 import embedlab  # noqa: F401  (offline variables first)
 from embedlab import e5folder
+from embedlab.data.store import sha256_of
 from embedlab.e5folder import BundleError
 
 
@@ -174,7 +175,7 @@ def test_built_once_then_reused(tmp_path, fake_build) -> None:
     e5folder._verified.clear()
     assert e5folder.ensure_folder(tmp_path) == first and fake_build["writes"] == 1
     assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == [first.name]  # no temporary folder left
-    assert e5folder.weights_sha256(first) == e5folder._sha256(first / "model.safetensors")
+    assert e5folder.weights_sha256(first) == sha256_of(first / "model.safetensors")
 
 
 def test_a_changed_file_is_moved_aside_and_rebuilt(tmp_path, fake_build, capsys) -> None:

