@@ -96,13 +96,15 @@ def vectors_part(texts: list[tuple[str, str]], st, engine) -> dict:
     theirs = engine.encode_documents([all_texts[i] for i in fits + long], batch_size=64, show_progress=True)
     cos = (ours * theirs).sum(axis=1)
     cos_fit, cos_long = cos[: len(fits)], cos[len(fits):]
-    q_ours = st.encode([all_texts[i] for i in fits], prompt_name="query", normalize_embeddings=True, batch_size=8)
-    q_theirs = engine.encode_queries([all_texts[i] for i in fits], batch_size=64)
+    # queries: the texts that are queries in the course (questions, sentences, edge cases), not the paragraphs
+    q_texts = [all_texts[i] for i in fits if "paragraph" not in texts[i][0]]
+    q_ours = st.encode(q_texts, prompt_name="query", normalize_embeddings=True, batch_size=8)
+    q_theirs = engine.encode_queries(q_texts, batch_size=64)
     q_cos = (q_ours * q_theirs).sum(axis=1)
     worst = sorted(zip(cos_fit.tolist(), (all_texts[i] for i in fits)))[:5]
     return {
         "passages_within_512": len(fits), "min_cosine": float(cos_fit.min()), "median_cosine": float(np.median(cos_fit)),
-        "below_0.999": int((cos_fit < 0.999).sum()), "queries_min_cosine": float(q_cos.min()),
+        "below_0.999": int((cos_fit < 0.999).sum()), "queries": len(q_texts), "queries_min_cosine": float(q_cos.min()),
         "queries_median_cosine": float(np.median(q_cos)), "worst": [{"cosine": c, "text": t[:120]} for c, t in worst],
         "longer_than_512": len(long),
         "long_min_cosine": float(cos_long.min()) if long else None,
@@ -183,8 +185,8 @@ def markdown(results: dict) -> str:
     if "vectors" in results:
         v = results["vectors"]
         lines += [f"**Vectors** ({v['passages_within_512']:,} texts within 512 tokens): passage cosine min "
-                  f"{v['min_cosine']:.5f}, median {v['median_cosine']:.5f}, {v['below_0.999']} below 0.999; query "
-                  f"cosine min {v['queries_min_cosine']:.5f}, median {v['queries_median_cosine']:.5f}.",
+                  f"{v['min_cosine']:.5f}, median {v['median_cosine']:.5f}, {v['below_0.999']} below 0.999; as queries "
+                  f"({v['queries']:,} questions, sentences and edge cases) cosine min {v['queries_min_cosine']:.5f}, median {v['queries_median_cosine']:.5f}.",
                   f"Texts past 512 tokens ({v['longer_than_512']}): the engine averages 510-token windows, the folder "
                   f"truncates: cosine min {v['long_min_cosine']}, median {v['long_median_cosine']}.", ""]
     if "quality" in results:
