@@ -177,3 +177,49 @@ def exercises_of(module: Any) -> list[Exercise]:
     """The :class:`Exercise` objects a lab's checker module defines, by number."""
     found = [v for v in vars(module).values() if isinstance(v, Exercise)]
     return sorted(found, key=lambda e: e.number)
+
+
+class Prediction(Exercise):
+    """An exercise where the learner predicts, runs a measurement, then checks: ``check(PREDICTION, measured)``.
+
+    ``choices`` maps every accepted prediction to what it means; ``outcome(measured)`` says which choice the
+    measurement supports (raising :class:`Incorrect` when ``measured`` is not what the measurement cell builds);
+    ``explain(measured)`` says what was measured and why. The verdict explains the measurement either way: a right
+    prediction passes, with the reason; a wrong one is recorded as wrong (it was), and its message is what was
+    measured and why, not just ❌. A blank prediction stays "not answered yet", and so does a prediction whose
+    measurement has not run (``measured`` is None), with a message that says so.
+    """
+
+    def __init__(self, lab: str, number: int, title: str, choices: dict[str, str], outcome: Callable[[Any], str],
+                 explain: Callable[[Any], str], hint: str, solution: str = "") -> None:
+        self.choices, self._outcome, self._explain = choices, outcome, explain
+        super().__init__(lab, number, title, self._judge, hint, solution)
+
+    def _choice(self, prediction) -> str:
+        *first, last = [repr(c) for c in self.choices]
+        names = f"{', '.join(first)} or {last}"
+        expect(isinstance(prediction, str) and prediction.strip().lower() in self.choices,
+               f"PREDICTION should be one of {names} (a string), got {prediction!r}")
+        return prediction.strip().lower()
+
+    def _judge(self, prediction, measured=None) -> None:
+        choice = self._choice(prediction)
+        if measured is None:
+            raise NotAnswered()
+        right = self._outcome(measured)
+        expect(choice == right, f"you predicted {self.choices[choice]}, but the measurement says "
+                                f"{self.choices[right]}.\n   {self._explain(measured)}\n   A prediction that misses "
+                                "teaches the most: once you can say why, set PREDICTION to what you now expect and "
+                                "check again.")
+
+    def evaluate(self, *answers) -> tuple[str, str]:
+        status, message = super().evaluate(*answers)
+        prediction, measured = (list(answers) + [None, None])[:2]
+        if status == "blank" and not is_blank(prediction) and measured is None:
+            message = (f"⏳ {self.label}: your prediction ({prediction!r}) is noted, but the measurement above has "
+                       "not run yet (it prints what it needs); run it, then this check again.")
+        elif status == "passed":
+            message = f"✅ {self.label}: correct!\n   {self._explain(measured)}"
+        elif status == "wrong" and isinstance(prediction, str) and prediction.strip().lower() in self.choices:
+            message = message.replace(": not yet. ", ": ", 1)  # a prediction is not "not yet": it was made
+        return status, message

