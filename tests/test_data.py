@@ -270,6 +270,20 @@ def test_parse_squad_v2() -> None:
     assert [q.id for q in ds.answerable()] == ["q1", "q3"]
     assert ds.questions[0].answers == ("purr",)  # duplicates folded, order kept
     assert ds.paragraph("Cats/1").context == "Dogs bark." and ds.titles == ["Cats"]
+    assert ds.questions[0].answer_starts == (5,) and ds.questions[2].answer_starts == (0,)
+    assert ds.questions[1].answer_starts == ()  # unanswerable: no answers, no positions
+
+
+def test_parse_squad_keeps_the_marked_answer_position_not_the_first_occurrence() -> None:
+    raw = {"data": [{"title": "T", "paragraphs": [{"context": "Paris is big. The capital is Paris.", "qas": [
+        {"id": "q", "question": "What is the capital?", "answers": [
+            {"text": "Paris", "answer_start": 29}, {"text": "the capital", "answer_start": 18},
+            {"text": "Paris", "answer_start": 0}]},
+        {"id": "r", "question": "No position?", "answers": [{"text": "big"}]}]}]}]}
+    q, r = data.parse_squad(raw, "toy").questions
+    assert q.answers == ("Paris", "the capital") and q.answer_starts == (29, 18)  # the first annotator's span
+    assert "Paris is big. The capital is Paris."[29:34] == "Paris"
+    assert r.answer_starts == (-1,)
 
 
 def test_parse_squad_keeps_file_ids_and_rejects_other_layouts() -> None:

@@ -36,6 +36,9 @@ class Question:
     paragraph_id: str
     answers: tuple[str, ...]
     is_impossible: bool = False
+    # where each answer in ``answers`` starts in the paragraph (characters), as the annotators marked it;
+    # -1 where the file gives no position. The same text can occur earlier in the paragraph than the marked span.
+    answer_starts: tuple[int, ...] = ()
 
 
 @dataclass
@@ -94,9 +97,13 @@ def parse_squad(raw: dict, name: str) -> QADataset:
             pid = str(para.get("id") or f"{title}/{index}")
             paragraphs.append(Paragraph(pid, title, para["context"]))
             for qa in para["qas"]:
-                answers = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", [])))
+                starts: dict[str, int] = {}   # answer text -> the first annotator's marked start
+                for a in qa.get("answers", []):
+                    start = a.get("answer_start")
+                    starts.setdefault(a["text"], int(start) if isinstance(start, int) and start >= 0 else -1)
                 questions.append(
-                    Question(str(qa["id"]), qa["question"], pid, answers, bool(qa.get("is_impossible", False)))
+                    Question(str(qa["id"]), qa["question"], pid, tuple(starts),
+                             bool(qa.get("is_impossible", False)), tuple(starts.values()))
                 )
     return QADataset(name, paragraphs, questions)
 
