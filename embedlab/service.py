@@ -36,6 +36,7 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import copy
 import json
 import os
 import signal
@@ -218,6 +219,10 @@ class Embedder:
             raise ValueError(f"max_batch must be >= 1 and max_wait_ms >= 0, not {max_batch} and {max_wait_ms}")
         self.batching, self.max_batch, self.max_wait = batching, max_batch, max_wait_ms / 1000
         self.models: dict[str, Any] = {}
+        # A copy of each tokenizer for counting tokens on the event loop: a fast (Rust) tokenizer is not safe to
+        # call from two threads at once, and the forward thread pads with the model's own tokenizer meanwhile
+        # (sharing it gave "expected sequence of length 19 at dim 1 (got 14)" and 500s under load).
+        self.counting_tokenizers: dict[str, Any] = {}
         self.info: dict[str, ModelInfo] = {}
         for name in names:
             card = CATALOGUE.get(name)
@@ -227,6 +232,7 @@ class Embedder:
                                  f"e.g. {', '.join(served[:4])}")
             model = SentenceTransformer(model_path(name), device="cpu")
             self.models[name] = model
+            self.counting_tokenizers[name] = copy.deepcopy(model.tokenizer)
             self.info[name] = ModelInfo(name, int(model.get_embedding_dimension()), int(model.max_seq_length),
                                         card.query_prefix, card.document_prefix)
         self.stats = Stats()
@@ -238,7 +244,7 @@ class Embedder:
     # ------------------------------------------------------------------ tokens
     def token_counts(self, name: str, texts: list[str]) -> list[int]:
         """Tokens per text, special tokens included (what the model reads)."""
-        ids = self.models[name].tokenizer(texts, truncation=False, add_special_tokens=True)["input_ids"]
+        ids = self.counting_tokenizers[name](texts, truncation=False, add_special_tokens=True)["input_ids"]
         return [len(x) for x in ids]
 
     def check_token_limits(self, job: EmbeddingJob) -> int:

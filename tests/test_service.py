@@ -276,3 +276,34 @@ def test_no_orphan_when_the_starting_process_is_killed(tmp_path) -> None:
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_token_counting_never_shares_a_tokenizer_with_the_forward_thread() -> None:
+    """Regression: counting tokens on the event loop while the forward thread padded a batch with the same fast
+    tokenizer raised "expected sequence of length ..." (a 500) under load. Hammer both at once."""
+    import threading
+
+    from embedlab.service import Embedder
+
+    embedder = Embedder([MODEL])
+    assert embedder.counting_tokenizers[MODEL] is not embedder.models[MODEL].tokenizer
+    texts = [("short " * (i % 7 + 1)).strip() for i in range(16)]
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def count() -> None:
+        while not stop.is_set():
+            try:
+                embedder.token_counts(MODEL, texts[:3])
+            except BaseException as err:  # noqa: BLE001 - collected and reported below
+                errors.append(err)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        for _ in range(40):
+            assert embedder._forward(MODEL, texts).shape == (16, 384)
+    finally:
+        stop.set()
+        counter.join()
+    assert not errors, f"token counting failed while a forward pass ran: {errors[0]!r}"
