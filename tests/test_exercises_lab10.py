@@ -114,7 +114,7 @@ def no_value_in_message(body):
     return value
 
 
-MEASURED = {"on": 120.0, "off": 40.0, "p95_on": 0.2, "p95_off": 0.6}
+MEASURED = {"on": 120.0, "off": 40.0, "p95_on": 0.2, "p95_off": 0.6, "texts_per_pass_on": 7.5}
 REFERENCE = {1: percentile, 2: parse_normalize}
 WRONG = {1: [nearest_rank, unsorted, fraction_q, lower_value, lambda lat, q: float(np.mean(lat))],
          2: [accepts_ints, accepts_strings, raises_value_error, null_is_false, vague_message, status_500,
@@ -181,32 +181,41 @@ def test_ex2_not_callable() -> None:
 
 # ---------------------------------------------------------------- exercise 3: the prediction
 def test_ex3_right_prediction_passes_with_the_measurement() -> None:
-    status, message = lab10.ex3.evaluate("a", dict(MEASURED))
+    status, message = lab10.ex3.evaluate("b", dict(MEASURED))
     assert status == "passed" and message.startswith(f"✅ {lab10.ex3.label}: correct!")
-    assert "120.0 requests/s" in message and "3.0x" in message and "600 ms without" in message
+    assert "7.5 texts per forward pass" in message and "120.0 requests/s" in message and "3.0x" in message
+    assert "600 ms without" in message
 
 
-@pytest.mark.parametrize("prediction", ["b", "c"])
+@pytest.mark.parametrize("prediction", ["a", "c"])
 def test_ex3_wrong_prediction_explains(prediction) -> None:
     status, message = lab10.ex3.evaluate(prediction, dict(MEASURED))
-    assert status == "wrong" and "the measurement says" in message and "in one pass" in message
+    assert status == "wrong" and "the measurement says" in message and "never more than 16" in message
 
 
-@pytest.mark.parametrize("on, off, right", [(131, 100, "a"), (130, 100, "b"), (100, 129, "b"), (100, 131, "c"),
-                                            (500, 50, "a"), (20, 100, "c")])
-def test_ex3_outcome_follows_the_ratio(on, off, right) -> None:
+@pytest.mark.parametrize("per_pass, right", [(1.0, "a"), (1.49, "a"), (1.5, "b"), (8.0, "b"), (16.0, "b"),
+                                             (16.5, "c"), (40.0, "c")])
+def test_ex3_outcome_follows_the_texts_per_pass(per_pass, right) -> None:
     for choice in "abc":
-        assert lab10.ex3.evaluate(choice, {"on": on, "off": off})[0] == ("passed" if choice == right else "wrong")
+        measured = {"on": 100, "off": 90, "texts_per_pass_on": per_pass}
+        assert lab10.ex3.evaluate(choice, measured)[0] == ("passed" if choice == right else "wrong")
+
+
+def test_ex3_throughput_alone_does_not_decide() -> None:
+    """A big or small speed-up does not change the verdict: the texts per pass do."""
+    for on, off in [(500, 50), (100, 100), (20, 100)]:
+        assert lab10.ex3.evaluate("b", {"on": on, "off": off, "texts_per_pass_on": 6.0})[0] == "passed"
 
 
 def test_ex3_blank_and_unmeasured() -> None:
     assert lab10.ex3.evaluate(____, None)[0] == "blank"
     assert lab10.ex3.evaluate(____, dict(MEASURED))[0] == "blank"
-    status, message = lab10.ex3.evaluate("a", None)
+    status, message = lab10.ex3.evaluate("b", None)
     assert status == "blank" and "has not run yet" in message
 
 
-@pytest.mark.parametrize("measured", [{"on": 10}, {"on": 0, "off": 3}, {"on": "fast", "off": 1}, [10, 3]])
+@pytest.mark.parametrize("measured", [{"on": 10}, {"on": 0, "off": 3, "texts_per_pass_on": 4},
+                                      {"on": "fast", "off": 1, "texts_per_pass_on": 4}, {"on": 10, "off": 3}, [10, 3]])
 def test_ex3_rejects_a_malformed_measurement(measured) -> None:
     status, message = lab10.ex3.evaluate("a", measured)
     assert status == "wrong" and "measurement cell builds" in message

@@ -132,38 +132,43 @@ ex2 = Exercise("lab10", 2, "a new request field with validation", _check_normali
 
 
 # ------------------------------------------------------------------ exercise 3: predict micro-batching at 16
+# The prediction is about what batching DOES (how many texts share a forward pass), which the service counts
+# exactly; the throughput it buys is printed with it, but not judged: on a shared 2-core machine that ratio
+# moves between about 1.1x and 3x from run to run, so a prediction about it would be a coin toss.
 BATCHING_CHOICES = {
-    "a": "micro-batching raises throughput at concurrency 16 by more than 1.3x",
-    "b": "about the same throughput (within 1.3x either way)",
-    "c": "micro-batching lowers throughput by more than 1.3x",
+    "a": "about one text per forward pass (the requests rarely arrive together, so there is nothing to merge)",
+    "b": "several texts per forward pass, but never more than 16",
+    "c": "more than 16 texts per forward pass (the service fills its batches of up to 64)",
 }
 
 
 def _batching_outcome(measured) -> str:
-    expect(isinstance(measured, dict) and {"on", "off"} <= set(measured)
-           and all(_number(measured[k]) and measured[k] > 0 for k in ("on", "off")),
-           "measured should be what the measurement cell builds: {'on': requests/s, 'off': requests/s}, both > 0")
-    ratio = float(measured["on"]) / float(measured["off"])
-    return "a" if ratio > 1.3 else "c" if ratio < 1 / 1.3 else "b"
+    expect(isinstance(measured, dict) and {"on", "off", "texts_per_pass_on"} <= set(measured)
+           and all(_number(measured[k]) and measured[k] > 0 for k in ("on", "off", "texts_per_pass_on")),
+           "measured should be what the measurement cell builds: {'on': requests/s, 'off': requests/s, "
+           "'texts_per_pass_on': texts per forward pass with batching, ...}, all > 0")
+    per_pass = float(measured["texts_per_pass_on"])
+    return "a" if per_pass < 1.5 else "b" if per_pass <= 16 else "c"
 
 
 def _explain_batching(measured) -> str:
-    on, off = float(measured["on"]), float(measured["off"])
-    said = f"Measured at concurrency 16: {on:.1f} requests/s with micro-batching, {off:.1f} without ({on / off:.1f}x)."
+    on, off, per_pass = float(measured["on"]), float(measured["off"]), float(measured["texts_per_pass_on"])
+    said = (f"Measured at concurrency 16: {per_pass:.1f} texts per forward pass with micro-batching (1.0 without); "
+            f"{on:.1f} requests/s with it, {off:.1f} without ({on / off:.1f}x).")
     extra = (f" p95 latency: {measured['p95_on'] * 1000:.0f} ms with, {measured['p95_off'] * 1000:.0f} ms without."
              if _number(measured.get("p95_on")) and _number(measured.get("p95_off")) else "")
-    return (f"{said}{extra}\n   Why: without batching, 16 waiting requests go through the model one by one, each paying "
-            "the whole cost of a forward pass (Python and PyTorch overhead, small matrix products that use the cores "
-            "badly). With micro-batching, the requests waiting at the same moment go through in one pass: one overhead, "
-            "larger matrix products, so more texts per second, and shorter queues, so lower latency too. With one "
-            "client there is nothing to batch, and the 5 ms wait is pure cost.")
+    return (f"{said}{extra}\n   Why: 16 clients each wait for their answer before sending the next request, so at most "
+            "16 requests are ever in flight, and a batch can hold only the requests waiting at that moment: several, "
+            "never more than 16, whatever the maximum batch size. Without batching each request is a forward pass of "
+            "its own, paying the whole per-pass overhead (Python, tokenizer, PyTorch); with batching the waiting "
+            "requests share one pass. How much throughput that buys depends on how much of a pass is overhead, and on "
+            "what else the machine is doing: measure it on yours.")
 
 
 ex3 = Prediction("lab10", 3, "predict: micro-batching at concurrency 16", BATCHING_CHOICES,
                  _batching_outcome, _explain_batching,
-                 "think of 16 requests waiting in the queue. Without batching each one is a forward pass of one "
-                 "sentence; with batching they can share one pass. Is a pass over 16 sentences 16 times slower than a "
-                 "pass over one on a CPU?",
+                 "count the requests that can be waiting at one moment: each of the 16 clients sends its next request "
+                 "only when its previous answer came back. Can a batch hold requests that have not been sent yet?",
                  solution="""
-                 PREDICTION = "a"
+                 PREDICTION = "b"
                  """)
