@@ -42,11 +42,10 @@ start: setup
 	$(PY) -m embedlab.data status || true
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00_orientation.ipynb
 
-# worksteal: with the default scheduling one worker got every notebook (14:48 for what takes about half that on two).
 # The run's total time goes to build/last_test_seconds and each notebook's to build/executed/timings.jsonl (`make bench` reads both).
 test: setup
 	@mkdir -p build/executed && rm -f build/executed/timings.jsonl
-	@started=$$(date +%s); $(PY) -m pytest -n 2 --dist worksteal --durations=0 tests; status=$$?; \
+	@started=$$(date +%s); $(PY) -m pytest -n 2 --durations=0 tests; status=$$?; \
 	echo $$(( $$(date +%s) - started )) > build/last_test_seconds; exit $$status
 
 # Encoding speed (library vs the course's path, cache fill, cached rerun), latency, memory, and the last test run's times.
