@@ -45,7 +45,7 @@ start: setup
 # The run's total time goes to build/last_test_seconds and each notebook's to build/executed/timings.jsonl (`make bench` reads both).
 test: setup
 	@mkdir -p build/executed && rm -f build/executed/timings.jsonl
-	@started=$$(date +%s); $(PY) -m pytest -n 2 --durations=0 tests; status=$$?; \
+	@started=$$(date +%s); $(PY) -m pytest -n 2 --maxschedchunk 1 --durations=0 tests; status=$$?; \
 	echo $$(( $$(date +%s) - started )) > build/last_test_seconds; exit $$status
 
 # Encoding speed (library vs the course's path, cache fill, cached rerun), latency, memory, and the last test run's times.
