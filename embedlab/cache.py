@@ -113,15 +113,22 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+_IO_RETRIES = 8  # how often _open retries "disk I/O error" (a race with another process setting up the file)
+
+
 def _open(path: Path, timeout: float = 60.0) -> sqlite3.Connection:
     """Connect and set up the file, waiting (up to ``timeout`` s) while another process holds it.
 
     SQLite's busy timeout does not cover switching a new file to WAL mode: when two
     notebooks open a fresh cache at the same moment, one of them gets "database is
-    locked" at once. So the set-up is retried with a growing pause until the deadline.
+    locked" at once, or (seen when two notebooks start together under `make test`)
+    "disk I/O error" while the other creates the WAL index. So the set-up is retried
+    with a growing pause until the deadline; an I/O error only a few times, since a
+    lasting one is a real problem with the disk.
     """
     deadline = time.monotonic() + timeout
     pause = 0.01
+    io_errors = 0
     while True:
         db = sqlite3.connect(path, timeout=timeout)
         try:
@@ -132,7 +139,9 @@ def _open(path: Path, timeout: float = 60.0) -> sqlite3.Connection:
         except sqlite3.OperationalError as error:
             db.close()
             busy = "locked" in str(error) or "busy" in str(error)
-            if not busy or time.monotonic() + pause > deadline:
+            io_error = (getattr(error, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_IOERR or "disk I/O" in str(error)
+            io_errors += io_error
+            if not (busy or (io_error and io_errors <= _IO_RETRIES)) or time.monotonic() + pause > deadline:
                 raise
             time.sleep(pause)
             pause = min(pause * 2, 0.5)
