@@ -88,6 +88,15 @@ def _source_cell_index(executed: Path, fallback: int) -> int:
 CLAIMS_TAG = "course-claims"
 
 
+def _failing_lines(tail: list[str]) -> list[str]:
+    """The traceback lines worth showing: around the last ``--->`` arrow (the line that raised), and the error."""
+    arrows = [i for i, line in enumerate(tail) if line.lstrip().startswith("--->")]
+    if not arrows:
+        return tail[-4:]
+    i = arrows[-1]
+    return tail[max(0, i - 1):i + 2] + ([tail[-1]] if i + 2 < len(tail) else [])
+
+
 def run(path: Path, output: Path, *, parameters: dict | None = None, cell_timeout: int = 600,
         claims: str | None = None) -> Path:
     """Execute a notebook with papermill (in its own folder) and save the executed copy to ``output``.
@@ -115,7 +124,7 @@ def run(path: Path, output: Path, *, parameters: dict | None = None, cell_timeou
         what = f"{err.ename}: {err.evalue}"
         if claims is not None and cell == len(nbformat.read(path, as_version=4).cells):
             what = f"a claim of its text does not hold (tests/claims/{path.stem}.py): {what}"
-        raise NotebookFailure(path.name, cell, what + "\n  " + "\n  ".join(tail[-4:])) from None
+        raise NotebookFailure(path.name, cell, what + "\n  " + "\n  ".join(_failing_lines(tail))) from None
     except Exception as err:  # noqa: BLE001 - timeouts, dead kernels
         raise NotebookFailure(path.name, None, f"{type(err).__name__}: {str(err)[:500]}") from None
     finally:

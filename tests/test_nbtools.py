@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from embedlab.nbtools import NotebookFailure, all_notebooks, lint, run
+from embedlab.nbtools import NotebookFailure, all_notebooks, lint, run, _failing_lines
 
 FIRST = "# Title\n\n**You will learn** a thing.\n**You need** nothing.\n**Time** 2 minutes."
 
@@ -205,3 +205,20 @@ def test_every_claims_file_belongs_to_a_notebook() -> None:
     assert claims, "tests/claims/ holds the checks of what the notebooks' text says"
     for path in claims:
         assert (PROJECT_ROOT / "notebooks" / f"{path.stem}.ipynb").exists(), f"{path.name} names no notebook"
+
+
+def test_failure_message_shows_the_line_that_raised() -> None:
+    # the shape of an IPython traceback for a claims cell whose 19th line fails (seen with notebook 09's claims)
+    tail = ["AssertionError                            Traceback (most recent call last)",
+            "Cell In[19], line 19",
+            "     17 # at a high temperature",
+            "     18 assert share[0] > share[-1]",
+            "---> 19 assert loss[-1] > loss[0]",
+            "     20 # section 3b",
+            "     21 assert np.mean(hn) > np.mean(en), (np.mean(hn), np.mean(en))",
+            "     22 print('holds')",
+            "AssertionError: "]
+    shown = _failing_lines(tail)
+    assert "---> 19 assert loss[-1] > loss[0]" in shown and shown[-1] == "AssertionError: "
+    assert not any("np.mean(hn)" in line for line in shown)  # not the lines after the one that raised
+    assert _failing_lines(["a", "b", "c", "d", "e", "Error: x"]) == ["b", "c", "d", "e", "Error: x"][-4:]
