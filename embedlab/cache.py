@@ -11,6 +11,17 @@ A damaged cache file (a crash mid-write on a bad disk, a copy cut short, any oth
 file under that name) is never deleted: it is renamed to
 ``embeddings.corrupt-<date>-<time>.sqlite`` next to it, a fresh cache starts, and a
 :class:`CacheCorruptedWarning` names both files. The vectors are then computed again.
+
+Several notebooks (processes) share one cache file. Two rules keep that safe, both from SQLite's
+"How To Corrupt An SQLite Database File":
+
+* this module never opens the database file with plain ``open()`` while this process has a
+  connection to it: closing any descriptor of the file drops every POSIX lock the process holds
+  on it, and another process may then take the database as unused, checkpoint it and delete the
+  write-ahead log under the feet of this one ("disk I/O error", then "database disk image is
+  malformed"). The header check for a foreign file runs only before the first connection;
+* an error that says "malformed" is checked with ``PRAGMA quick_check`` on a fresh connection
+  before the file is moved aside, so a passing error never moves a file other processes use.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -92,6 +104,35 @@ def _aside_name(path: Path) -> Path:
 
 _HEADER = b"SQLite format 3\x00"
 
+# How many connections this process has open to each cache file (by real path). While there is one, the file
+# must not be opened with open(): closing that descriptor would drop the connection's POSIX locks.
+_CONNECTIONS: dict[str, int] = {}
+_CONNECTIONS_LOCK = threading.RLock()
+
+
+def _connected(path: Path) -> bool:
+    return _CONNECTIONS.get(os.path.realpath(path), 0) > 0
+
+
+def _count(path: Path, change: int) -> None:
+    key = os.path.realpath(path)
+    with _CONNECTIONS_LOCK:
+        _CONNECTIONS[key] = max(0, _CONNECTIONS.get(key, 0) + change)
+
+
+def _intact(path: Path) -> bool:
+    """True when a fresh connection finds the file sound (``PRAGMA quick_check``): the error was a passing one."""
+    try:
+        db = sqlite3.connect(path, timeout=60.0)
+    except sqlite3.Error:
+        return False
+    try:
+        return db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
+
 
 def _not_sqlite(path: Path) -> str | None:
     """Why the file at ``path`` is not an SQLite database, or None (missing, empty, or SQLite's header)."""
@@ -164,23 +205,26 @@ class EmbeddingCache:
         self.path = path or env.cache_dir() / "embeddings.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file = _identity(self.path)
-        problem = _not_sqlite(self.path)
-        if problem:  # moved before SQLite touches it (SQLite would drop a -wal file it cannot read)
-            self._recover(problem, connected=False)
-            return
-        try:
-            self._db = _open(self.path)
-        except sqlite3.DatabaseError as error:
-            if not _is_corrupt(error):
-                raise
-            self._recover(error, connected=False)
-        else:
-            self._file = _identity(self.path)
+        with _CONNECTIONS_LOCK:  # the header check and the first connection, with no other thread in between
+            # Only before this process's first connection to the file (see the module's docstring).
+            problem = None if _connected(self.path) else _not_sqlite(self.path)
+            if problem:  # moved before SQLite touches it (SQLite would drop a -wal file it cannot read)
+                self._recover(problem, connected=False)
+                return
+            try:
+                self._db = _open(self.path)
+            except sqlite3.DatabaseError as error:
+                if not _is_corrupt(error):
+                    raise
+                self._recover(error, connected=False)
+            else:
+                _count(self.path, +1)
+                self._file = _identity(self.path)
 
     def _recover(self, error: sqlite3.DatabaseError | str, *, connected: bool = True) -> None:
         """Move the damaged file (and its -wal/-shm companions) aside and open a fresh cache."""
         if connected:
-            self._db.close()
+            self.close()
         current = _identity(self.path)
         if current is not None and current == self._file:  # not already replaced by another process
             aside = _aside_name(self.path)
@@ -202,6 +246,7 @@ class EmbeddingCache:
                 stacklevel=2,
             )
         self._db = _open(self.path)
+        _count(self.path, +1)
         self._file = _identity(self.path)
 
     def _run(self, operation: Callable[[], _T]) -> _T:
@@ -211,6 +256,8 @@ class EmbeddingCache:
         except sqlite3.DatabaseError as error:
             if not _is_corrupt(error):
                 raise
+            if _identity(self.path) == self._file and _intact(self.path):  # a passing error: try once more
+                return operation()
             self._recover(error)
             return operation()
 
@@ -242,4 +289,7 @@ class EmbeddingCache:
         return self._run(lambda: int(self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]))
 
     def close(self) -> None:
-        self._db.close()
+        if getattr(self, "_db", None) is not None:
+            self._db.close()
+            self._db = None
+            _count(self.path, -1)

@@ -41,8 +41,13 @@ LICENCE_KINDS = ("any", "open", "permissive")
 PERMISSIVE = frozenset({"apache-2.0", "mit", "bsd-3-clause", "bsd-2-clause", "cc-by-4.0", "cc0-1.0", "bsd"})
 
 
-def _check_choice(name: str, value: object, valid: Iterable[str]) -> str:
+def _check_choice(name: str, value: object, valid: Iterable[str], *, ignore_case: bool = False) -> str:
+    """``value`` if it is one of ``valid`` (the valid spelling of it with ``ignore_case``); else a ValueError naming them."""
     valid = list(valid)
+    if ignore_case and isinstance(value, str):
+        same = [v for v in valid if v.casefold() == value.strip().casefold()]
+        if len(same) == 1:
+            return same[0]
     if not isinstance(value, str) or value not in valid:
         raise ValueError(f"unknown {name} {value!r}; valid values: {', '.join(map(repr, valid))}")
     return value
@@ -318,11 +323,11 @@ def shortlist(language: str = "english", task: str = "Retrieval", *, max_memory_
     """
     import pandas as pd
 
-    language = _check_choice("language", language, LANGUAGE_BOARDS)
+    language = _check_choice("language", language, LANGUAGE_BOARDS, ignore_case=True)
     boards = ["eng_v2", "cmn_v1"] if language == "multilingual" else [LANGUAGE_BOARDS[language]]
     frames = [board(b) for b in boards]
     valid_tasks = [c for c in ("Mean (Task)", *TASK_TYPES) if all(c in f.columns for f in frames)]
-    task = _check_choice("task", task, valid_tasks)
+    task = _check_choice("task", task, valid_tasks, ignore_case=True)
     for label, value in (("max_memory_mb", max_memory_mb), ("min_max_tokens", min_max_tokens)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating))
                                   or not value > 0):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -474,3 +476,44 @@ def test_encode_reports_a_lone_surrogate(cache_root: Path) -> None:
     with pytest.raises(ValueError, match="lone surrogate"):
         model.encode(["fine", "broken \ud83d"])
     assert model.calls == []
+
+
+def test_a_second_handle_keeps_the_first_ones_locks(tmp_path: Path) -> None:
+    # SQLite's "How To Corrupt" 2.2: closing any descriptor of the database file drops all of this process's POSIX
+    # locks on it. The header check used to open() and close() the file for every new handle, so another process
+    # closing its connection took the database for unused and deleted the write-ahead log this process was using
+    # (seen in `make test` as "disk I/O error" and "database disk image is malformed" in notebooks 05 and 06).
+    path = tmp_path / "embeddings.sqlite"
+    first = cache.EmbeddingCache(path)
+    first.put_many({"k": np.ones(4)})
+    assert Path(f"{path}-wal").exists()
+    second = cache.EmbeddingCache(path)  # a second model in the same notebook
+    other_process = ("import sys; from pathlib import Path; from embedlab.cache import EmbeddingCache; "
+                     "c = EmbeddingCache(Path(sys.argv[1])); len(c); c.close()")
+    subprocess.run([sys.executable, "-c", other_process, str(path)], check=True, timeout=120)
+    assert Path(f"{path}-wal").exists(), "another process deleted the WAL while this one still had the cache open"
+    first.put_many({"after": np.ones(4)})
+    assert set(second.get_many(["k", "after"])) == {"k", "after"}
+    first.close()
+    second.close()
+
+
+def test_a_passing_malformed_error_does_not_move_a_sound_file(cache_root: Path) -> None:
+    path = cache_root / "embeddings.sqlite"
+    cache_root.mkdir(parents=True)
+    store = cache.EmbeddingCache(path)
+    store.put_many({"k": np.ones(2)})
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise cache.sqlite3.DatabaseError("database disk image is malformed")
+        return "done"
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no CacheCorruptedWarning: the file is sound
+        assert store._run(flaky) == "done"
+    assert len(calls) == 2 and _asides(cache_root) == []
+    assert list(store.get_many(["k"])) == ["k"]
+    store.close()

@@ -178,7 +178,7 @@ def test_shortlist_multilingual_needs_both_boards() -> None:
 
 @pytest.mark.parametrize("kwargs, words", [
     (dict(language="french"), "unknown language 'french'; valid values: 'english', 'chinese', 'multilingual'"),
-    (dict(task="retrieval"), "unknown task 'retrieval'; valid values: 'Mean (Task)', 'Retrieval'"),
+    (dict(task="retrival"), "unknown task 'retrival'; valid values: 'Mean (Task)', 'Retrieval'"),
     (dict(language="chinese", task="Summarization"), "unknown task 'Summarization'"),
     (dict(licence="gpl"), "unknown licence 'gpl'; valid values: 'any', 'permissive'"),
     (dict(max_memory_mb=-5), "max_memory_mb must be a positive number"),
@@ -188,6 +188,12 @@ def test_shortlist_multilingual_needs_both_boards() -> None:
 def test_shortlist_bad_arguments_name_valid_values(kwargs, words) -> None:
     with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
         shortlist(**kwargs)
+
+
+def test_shortlist_ignores_the_case_of_language_and_task() -> None:
+    expected = shortlist("chinese", "Retrieval", top=3)
+    pd.testing.assert_frame_equal(shortlist("Chinese", "retrieval", top=3), expected)
+    pd.testing.assert_frame_equal(shortlist(" CHINESE ", "RETRIEVAL", top=3), expected)
 
 
 def test_shortlist_impossible_constraints_say_what_to_relax() -> None:
