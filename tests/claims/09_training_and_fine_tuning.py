@@ -1,6 +1,7 @@
 # What notebook 09's text says, checked on the numbers the notebook computed (run by tests/test_notebooks.py
 # as one more cell at the end of the notebook, in its namespace).
 import math
+import re
 
 # section 1: "a random model's loss is about ln(vocabulary size)"
 for lang in mlm_table.index:
@@ -8,11 +9,26 @@ for lang in mlm_table.index:
     assert abs(mlm_table.loc[lang, "held-out loss, random weights"] - math.log(v)) < 0.5, (lang, v)
     # the loss curve goes down: training did something
     assert mlm_table.loc[lang, "held-out loss, trained"] < mlm_table.loc[lang, "held-out loss, random weights"] - 1
+# section 1 / key points: with the default MLM_STEPS the trained loss has not gone below the unigram baseline, and
+# every probe gets the same guesses (the frequency stage)
+if MLM_STEPS <= 100:
+    for lang in mlm_table.index:
+        assert mlm_table.loc[lang, "held-out loss, trained"] > mlm_table.loc[lang, "held-out loss, unigram frequencies"] - 0.05
+    after = pd.DataFrame(guesses)["after training"].map(lambda s: tuple(re.findall(r"(\S+) \(\d\.\d\d\)", s)))
+    assert all(len(guess) == 3 for guess in after), after
+    for probes_of_one_language in (after.iloc[:3], after.iloc[3:]):   # the same few tokens, whatever the probe
+        assert len({t for guess in probes_of_one_language for t in guess}) <= 5, after
+# section 1: the trained tiny model's vectors crowd together (unrelated sentences closer than with random weights)
+crowd = sts_table["mean cosine of unrelated sentences"]
+random_row = next(i for i in crowd.index if "random weights" in i)
 # section 1 / key points: masked-LM-only vectors score far below contrastively trained MiniLM on STS-B
 spearmans = sts_table["Spearman"]
 minilm_row = next(i for i in spearmans.index if i.startswith("all-MiniLM"))
 tiny_row = next(i for i in spearmans.index if i.startswith("tiny BERT after"))
 assert spearmans[minilm_row] - spearmans[tiny_row] > 0.2, spearmans
+assert crowd[tiny_row] > crowd[random_row], crowd
+# "Here the random-weights row even scores higher than the trained one"
+assert spearmans[random_row] > spearmans[tiny_row], spearmans
 # section 2 / key points: a lower temperature concentrates the gradient on the hardest negative
 assert curve["share on the hardest negative"].iloc[0] > curve["share on the hardest negative"].iloc[-1]
 # section 2: where the positive ranks first, a low temperature makes the loss small and a high one keeps it near ln(n)
