@@ -33,6 +33,28 @@ def split_sentences_zh(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[。！？!?])|\n+", text) if s and s.strip()]
 
 
+_SENTENCE_ZH = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』）)]*|\n+|$)")
+
+
+def sentence_spans_zh(text: str) -> list[tuple[int, int]]:
+    """Where each Chinese sentence of ``text`` starts and ends (character offsets, ``text[start:end]``).
+
+    A sentence ends after 。！？!? (with any closing quotes or brackets right after them) or at a line
+    break; spans exclude surrounding white space, and empty pieces are dropped. Offsets let a caller
+    find the sentence that holds a given position, such as an annotated answer's start.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    spans = []
+    for match in _SENTENCE_ZH.finditer(text):
+        piece = match.group()
+        if not piece.strip():
+            continue
+        start = match.start() + len(piece) - len(piece.lstrip())
+        spans.append((start, match.end() - (len(piece) - len(piece.rstrip()))))
+    return spans
+
+
 def vocabulary(token_lists: Iterable[Iterable[str]], *, min_count: int = 1, max_size: int | None = None) -> dict[str, int]:
     """Word -> index for words seen at least ``min_count`` times, most frequent first (ties alphabetical)."""
     if min_count < 1:

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from embedlab.data import parse_squad
-from embedlab.search import dense_run, qa_retrieval_set, top_k
+from embedlab.search import answer_position, answer_sentence_set, dense_run, qa_retrieval_set, top_k
+from embedlab.text import sentence_spans_zh
 
 
 @pytest.fixture
@@ -145,3 +146,78 @@ def test_top_k_accepts_numpy_integers(vectors: tuple[np.ndarray, np.ndarray]) ->
     queries, docs = vectors
     idx, _ = top_k(queries, docs, k=np.int64(3))
     np.testing.assert_array_equal(idx, top_k(queries, docs, k=3)[0])
+
+
+def zh_dict() -> dict:
+    """A tiny CMRC-like set: annotated starts that are right, wrong, missing, and an ambiguous answer."""
+    return {"data": [{"title": "长城", "paragraphs": [
+        {"id": "P1", "context": "长城位于中国北方。它全长两万多千米。修建始于春秋战国时期！",
+         "qas": [
+             {"id": "q-right", "question": "长城有多长？", "answers": [{"text": "两万多千米", "answer_start": 12}]},
+             {"id": "q-wrong-mark", "question": "长城什么时候开始修建？",
+              "answers": [{"text": "春秋战国", "answer_start": 0}]},          # the mark is off; the text occurs once
+             {"id": "q-second-answer", "question": "长城在哪里？",
+              "answers": [{"text": "中国南方", "answer_start": 4}, {"text": "中国北方", "answer_start": 4}]},
+         ]},
+        {"id": "P2", "context": "北京是首都。北京有长城。",
+         "qas": [
+             {"id": "q-ambiguous", "question": "哪里有长城？", "answers": [{"text": "北京", "answer_start": -1}]},
+             {"id": "q-later", "question": "北京有什么？", "answers": [{"text": "长城", "answer_start": 9}]},
+         ]},
+        {"id": "P3", "context": "没有问题的段落。也会进入语料。", "qas": []},
+    ]}]}
+
+
+def test_sentence_spans_zh_offsets() -> None:
+    text = "他说：“你好。”然后走了！\n\n  第二段？最后没有句号 "
+    spans = sentence_spans_zh(text)
+    assert [text[a:b] for a, b in spans] == ["他说：“你好。”", "然后走了！", "第二段？", "最后没有句号"]
+    assert sentence_spans_zh("") == [] and sentence_spans_zh(" \n ") == []
+    with pytest.raises(TypeError, match="text must be a str, got bytes"):
+        sentence_spans_zh("你好".encode())
+
+
+def test_answer_position_prefers_a_valid_mark_then_a_unique_occurrence() -> None:
+    context = "北京是首都。北京有长城。"
+    assert answer_position(context, ["长城"], [9]) == 9              # the mark is right
+    assert answer_position(context, ["长城"], [0]) == 9              # wrong mark, but the text occurs once
+    assert answer_position(context, ["北京"], [6]) == 6              # the mark picks one of two occurrences
+    assert answer_position(context, ["北京"], [-1]) is None          # two occurrences and no mark: ambiguous
+    assert answer_position(context, ["上海", "首都"], [0, -1]) == 3   # the first answer is absent, the second is found
+    assert answer_position(context, [""], [0]) is None
+
+
+def test_answer_sentence_set_labels_the_sentence_that_holds_the_answer() -> None:
+    dataset = parse_squad(zh_dict(), "tiny zh")
+    task = answer_sentence_set(dataset, ["P1", "P2", "P3"])
+    assert task.corpus == {
+        "P1#0": "长城位于中国北方。", "P1#1": "它全长两万多千米。", "P1#2": "修建始于春秋战国时期！",
+        "P2#0": "北京是首都。", "P2#1": "北京有长城。",
+        "P3#0": "没有问题的段落。", "P3#1": "也会进入语料。",
+    }
+    assert task.qrels == {"q-right": {"P1#1": 1}, "q-wrong-mark": {"P1#2": 1}, "q-second-answer": {"P1#0": 1},
+                          "q-later": {"P2#1": 1}}   # q-ambiguous is left out: its answer cannot be placed
+    assert set(task.queries) == set(task.qrels) and task.queries["q-right"] == "长城有多长？"
+
+
+def test_answer_sentence_set_keeps_only_the_questions_asked() -> None:
+    dataset = parse_squad(zh_dict(), "tiny zh")
+    task = answer_sentence_set(dataset, ["P2", "P1"], ["q-later", "q-right"])
+    assert list(task.queries) == ["q-later", "q-right"]
+    assert list(task.corpus)[:2] == ["P2#0", "P2#1"]   # the paragraphs' order is kept
+    assert len(answer_sentence_set(dataset, ["P1"]).queries) == 3
+
+
+@pytest.mark.parametrize("paragraphs, questions, error, message", [
+    ("P1", None, TypeError, "paragraph_ids must be a collection of ids, not one string"),
+    (["P1"], "q-right", TypeError, "question_ids must be a collection of ids, not one string"),
+    ([], None, ValueError, "paragraph_ids is empty"),
+    (["P1", "P9"], None, ValueError, r"unknown paragraph id\(s\) \['P9'\]"),
+    (["P1"], ["q-nope"], ValueError, r"no answerable question with id\(s\) \['q-nope'\]"),
+    (["P1"], ["q-later"], ValueError, r"\['q-later'\] are about paragraphs outside paragraph_ids"),
+])
+def test_answer_sentence_set_bad_input(paragraphs, questions, error, message) -> None:
+    with pytest.raises(error, match=message):
+        answer_sentence_set(parse_squad(zh_dict(), "tiny zh"), paragraphs, questions)
+    with pytest.raises(TypeError, match="expected a QADataset"):
+        answer_sentence_set(zh_dict(), ["P1"])
