@@ -45,19 +45,12 @@ def test_every_file_has_an_online_source() -> None:
     for key, item in REGISTRY.items():
         assert item.url is not None or item.source is not None, key
         assert item.origin.startswith(("https://", "built: ")), key
-    # The only files the course cannot download or build: no public copy of these texts is pinned (see registry).
-    assert {k for k, item in REGISTRY.items() if not item.obtainable} == {"novel-sanguoyanyi", "novel-xiyouji"}
-    for key in ("novel-sanguoyanyi", "novel-xiyouji"):
-        assert REGISTRY[key].source.url.startswith("https://www.gutenberg.org/ebooks/")
-
-
-def test_novels_without_a_pinned_source_are_never_downloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(env, "_online", True)
-    monkeypatch.setattr(store, "download", lambda *a, **k: pytest.fail("must not download"))
-    monkeypatch.setattr(store, "produce", lambda *a, **k: pytest.fail("must not build"))
-    with pytest.raises(store.DataError, match="does not download it") as err:
-        store.fetch("novel-xiyouji", tmp_path)
-    assert str(tmp_path / "corpora/xiyouji.txt") in str(err.value) and "course data folder" in str(err.value)
+    assert all(item.obtainable for item in REGISTRY.values()), [k for k, i in REGISTRY.items() if not i.obtainable]
+    for key in ("novel-sanguoyanyi", "novel-xiyouji"):   # public GitHub copies at a pinned commit (see registry)
+        source = REGISTRY[key].source
+        assert re.fullmatch(r"[0-9a-f]{40}", source.commit), key
+        assert source.url.startswith(f"https://raw.githubusercontent.com/{source.repo}/{source.commit}/"), key
+        assert "%" in source.url and " " not in source.url, key   # the Chinese file name is URL-quoted
 
 
 def test_squad_accepts_official_and_rebuilt_digests() -> None:
@@ -190,7 +183,7 @@ def test_status_online_says_missing_files_download(tmp_path: Path) -> None:
     result = run_status(tmp_path, offline=False)  # an empty folder is fine online: files download into it
     assert result.returncode == 0
     assert "download (or build) on first use" in result.stdout and "python -m embedlab.data fetch" in result.stdout
-    assert "novel-sanguoyanyi, novel-xiyouji" in result.stdout  # the two files with no pinned online copy
+    assert "no pinned online copy" not in result.stdout  # every file has one
 
 
 @pytest.mark.parametrize("offline", [True, False])

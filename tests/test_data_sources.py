@@ -20,7 +20,7 @@ import pytest
 
 from embedlab import data, env
 from embedlab.data import convert, mteb_tables, store, upstream
-from embedlab.data.registry import CN_PAIRS_HUB, REGISTRY, SCIFACT_HUB, Built, Copy, DataFile, HubFiles
+from embedlab.data.registry import CN_PAIRS_HUB, REGISTRY, SCIFACT_HUB, Built, Copy, DataFile, GitHubFile, HubFiles
 
 SHARED = Path(os.environ.get("EMBEDLAB_DATA_DIR", env.PROJECT_ROOT.parent / "shared" / "data"))
 needs_shared = pytest.mark.skipif(not (SHARED / "SHA256SUMS").exists(), reason="course data folder not present")
@@ -331,3 +331,93 @@ def test_legacy_board_downloads_are_pinned_by_digest() -> None:
         suffix = item.path.removeprefix("mteb/legacy_board/")
         assert item.url == f"https://raw.githubusercontent.com/embeddings-benchmark/leaderboard/main/{suffix}"
         assert len(item.copies) == 1 and len(item.copies[0].sha256) == 64
+
+
+# ------------------------------------------------------------------ the two novels: GitHub copies at a pinned commit
+def test_crlf_text_normalises_encoding_line_ends_and_puts_the_prefix_first() -> None:
+    want = "《西游记》\r\n\r\n第一回\r\n诗曰：\r\n".encode()
+    assert convert.crlf_text("第一回\n诗曰：\n".encode(), "《西游记》\n\n") == want            # LF
+    assert convert.crlf_text("第一回\r\n诗曰：\r\n".encode(), "《西游记》\n\n") == want        # CRLF already
+    assert convert.crlf_text("第一回\r诗曰：\r".encode(), "《西游记》\r\n\r\n") == want        # old Mac CR
+    assert convert.crlf_text("\ufeff第一回\n诗曰：\n".encode(), "《西游记》\n\n") == want       # UTF-8 with a BOM
+    assert convert.crlf_text("第一回\n诗曰：\n".encode("gb18030"), "《西游记》\n\n") == want     # GB18030
+    assert convert.crlf_text(want) == want                                                     # idempotent
+
+
+@pytest.mark.parametrize("raw, error, message", [
+    (b"\x00\x01text", ValueError, "NUL characters"),
+    (b"\xff\xfe\xfd\x80\x80", ValueError, "neither UTF-8 nor GB18030"),
+    ("第一回", TypeError, "raw must be bytes, got str"),
+])
+def test_crlf_text_rejects_what_is_not_a_text_file(raw, error, message) -> None:
+    with pytest.raises(error, match=message):
+        convert.crlf_text(raw)
+
+
+@needs_shared
+@pytest.mark.parametrize("key", ["novel-sanguoyanyi", "novel-xiyouji"])
+def test_novel_upstream_converts_to_the_course_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str) -> None:
+    """The upstream as the pinned copies hold it (measured in their stored text: 三国演义 byte for byte;
+    西游记 without its title line and with LF line ends) converts back to the course file and its digest."""
+    monkeypatch.setattr(env, "_online", True)
+    course = course_bytes(key)
+    source = REGISTRY[key].source
+    upstream_text = course.decode("utf-8").replace("\r\n", "\n")
+    assert upstream_text.startswith(source.prefix)
+    upstream_bytes = upstream_text[len(source.prefix):].encode() if source.prefix else course
+    asked = []
+    monkeypatch.setattr(upstream, "github_file", lambda src: asked.append(src) or upstream_bytes)
+    path = data.fetch(key, tmp_path)
+    assert path.read_bytes() == course and sha(course) == REGISTRY[key].copies[0].sha256
+    assert asked == [source]
+
+
+def github_entry(content: bytes) -> DataFile:
+    return DataFile("toy-novel", "toy", None, (Copy("toy/novel.txt", sha(content), "pinned"),), "public domain", "nobody",
+                    source=GitHubFile("someone/books", "c" * 40, "小说.txt", prefix="《小说》\n"))
+
+
+def test_fetch_converts_a_github_file_and_refuses_other_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(env, "_online", True)
+    item = github_entry("《小说》\r\n第一回\r\n".encode())
+    assert item.source.url == "https://raw.githubusercontent.com/someone/books/" + "c" * 40 + "/%E5%B0%8F%E8%AF%B4.txt"
+    monkeypatch.setattr(upstream, "github_file", lambda src: "第一回\n".encode())
+    assert data.fetch(item, tmp_path / "ok").read_bytes() == "《小说》\r\n第一回\r\n".encode()
+    monkeypatch.setattr(upstream, "github_file", lambda src: "第二回\n".encode())   # the upstream changed
+    with pytest.raises(store.ChecksumError, match="nothing was saved") as err:
+        data.fetch(item, tmp_path / "changed")
+    assert "course data folder" in str(err.value) and str(tmp_path / "changed" / "toy/novel.txt") in str(err.value)
+    assert list((tmp_path / "changed" / "toy").iterdir()) == []
+
+
+def test_fetch_reports_a_github_download_that_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(env, "_online", True)
+
+    def gone(src):
+        raise upstream.UpstreamError(f"cannot download {src.url}: HTTP 404 (the repository or commit may be gone)")
+
+    monkeypatch.setattr(upstream, "github_file", gone)
+    with pytest.raises(store.DataError, match="Could not download 'toy-novel'.*HTTP 404") as err:
+        data.fetch(github_entry(b"x"), tmp_path)
+    assert str(tmp_path / "toy/novel.txt") in str(err.value)
+
+
+def test_fetch_offline_does_not_touch_github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(env, "_online", False)
+    monkeypatch.setattr(upstream, "github_file", lambda src: pytest.fail("offline: no download"))
+    with pytest.raises(store.DataError, match="offline") as err:
+        data.fetch(github_entry(b"x"), tmp_path)
+    assert "github.com/someone/books/blob/cccccccccccc/小说.txt" in str(err.value)
+
+
+def test_github_file_names_the_url_when_the_network_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    import urllib.error
+    import urllib.request
+
+    def refuse(url, timeout):
+        raise urllib.error.URLError("no route to host")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    source = GitHubFile("someone/books", "c" * 40, "小说.txt")
+    with pytest.raises(upstream.UpstreamError, match=r"cannot download https://raw\.githubusercontent\.com/someone/books/c+/%E5"):
+        upstream.github_file(source)

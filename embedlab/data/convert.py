@@ -158,6 +158,27 @@ def beir_qrels(paths: Sequence[Path]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def crlf_text(raw: bytes, prefix: str = "") -> bytes:
+    """A plain-text file as the course stores its corpora: UTF-8, no BOM, CRLF line ends, ``prefix`` first.
+
+    The upstream may be UTF-8 (with or without a BOM) or GB18030, with any line ends.
+    """
+    if not isinstance(raw, bytes):
+        raise TypeError(f"raw must be bytes, got {type(raw).__name__}")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError("the file is neither UTF-8 nor GB18030 text")
+    if "\x00" in text:
+        raise ValueError("the file holds NUL characters: not a plain-text file")
+    text = (prefix + text).replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\n", "\r\n").encode("utf-8")
+
+
 #: Converters by the name the registry uses.
 CONVERTERS: dict[str, Callable[..., bytes]] = {
     "cn_pairs": cn_pairs,

@@ -12,13 +12,14 @@ A source is one of:
   converted bytes must have the pinned digest;
 * :class:`Built`: a table that a pinned package builds (:mod:`embedlab.data.mteb_tables`),
   verified against the pinned digest the same way;
-* :class:`NotPinned`: a public source whose bytes are not pinned yet, so it is never
-  downloaded automatically; the file comes from the course data folder.
+* :class:`GitHubFile`: one file of a public GitHub repository at a pinned commit, turned into
+  the course's text by :func:`embedlab.data.convert.crlf_text`; verified the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -64,18 +65,31 @@ class Built:
 
 
 @dataclass(frozen=True)
-class NotPinned:
-    """A public source of the text whose bytes are not pinned yet: it is never downloaded automatically."""
+class GitHubFile:
+    """One file of a public GitHub repository at a pinned commit (a commit never changes).
 
-    url: str
-    reason: str
+    The store downloads it from ``raw.githubusercontent.com`` and converts it with
+    :func:`embedlab.data.convert.crlf_text` (decoded, ``prefix`` put first, CRLF line ends);
+    the result must have the pinned digest, so a changed or different file is never used.
+    """
+
+    repo: str
+    commit: str
+    path: str
+    prefix: str = ""
+
+    @property
+    def url(self) -> str:
+        """The raw file at the pinned commit."""
+        return f"https://raw.githubusercontent.com/{self.repo}/{self.commit}/{quote(self.path)}"
 
     def describe(self) -> str:
         """One line for ``status``."""
-        return f"{self.url} (not downloaded: {self.reason})"
+        extra = f", {self.prefix.strip()!r} put first" if self.prefix else ""
+        return f"https://github.com/{self.repo}/blob/{self.commit[:12]}/{self.path} -> crlf_text{extra}"
 
 
-Source = HubFiles | Built | NotPinned
+Source = HubFiles | Built | GitHubFile
 
 
 @dataclass(frozen=True)
@@ -113,8 +127,8 @@ class DataFile:
 
     @property
     def obtainable(self) -> bool:
-        """Whether the course can download or build the file itself (``NotPinned`` sources cannot)."""
-        return self.url is not None or isinstance(self.source, (HubFiles, Built))
+        """Whether the course can download or build the file itself."""
+        return self.url is not None or isinstance(self.source, (HubFiles, Built, GitHubFile))
 
 
 # Pinned digests without an "official" label were measured on the course's reference
@@ -170,10 +184,12 @@ CN_PAIRS_HUB: dict[str, tuple[str, str]] = {
 HUB_SPLITS = {"test": "test", "valid": "validation", "train": "train"}
 #: SciFact as MTEB evaluates it (``mteb.get_task("SciFact").metadata.dataset``).
 SCIFACT_HUB = ("mteb/scifact", "d56462d0e63a25450459c4f213e49ffdb866f7f9")
-#: Project Gutenberg's editions of the two novels (traditional characters; the course copies are simplified).
+#: Public copies of the two novels' course texts, at pinned commits (found with a code search of GitHub; the
+#: converted bytes must have the course digest). 西游记's copy lacks the title line and has LF line ends.
 NOVEL_SOURCES = {
-    "sanguoyanyi": "https://www.gutenberg.org/ebooks/23950",
-    "xiyouji": "https://www.gutenberg.org/ebooks/23962",
+    "sanguoyanyi": GitHubFile("shibing624/ChatPDF", "a694d8c4c86e444e6220f3b5164d7e0dc021992d", "data/三国演义.txt"),
+    "xiyouji": GitHubFile("summer19940609/readBook-demo", "fc9590b6f03cefc68894ba5999aead1cb90f11fe", "西游记.txt",
+                          prefix="《西游记》吴承恩（明）\n\n"),
 }
 _CN_PAIRS_CITE = (
     "ATEC (Ant Financial), BQ (Chen et al. 2018), LCQMC (Liu et al. 2018), PAWS-X (Yang et al. 2019), "
@@ -348,13 +364,9 @@ _FILES: list[DataFile] = [
             url=None,
             licence="public domain",
             citation=title,
-            notes="UTF-8 with CRLF line ends, simplified characters. No public copy with these bytes is known: "
-                  "the file comes from the course data folder.",
-            source=NotPinned(
-                NOVEL_SOURCES[name],
-                "Project Gutenberg's edition is in traditional characters, a different text from the course "
-                "copy, and its SHA-256 has not been pinned",
-            ),
+            notes="UTF-8 with CRLF line ends, simplified characters (a common public edition; Project Gutenberg's "
+                  "ebooks 23950 and 23962 are traditional-character editions of a different text).",
+            source=NOVEL_SOURCES[name],
         )
         for name, digest, title in [
             ("sanguoyanyi", "48922aa73c07e0b9c6e23a9cf5cf61f1779dd33e11947a1eaac364f1c50f65c4", "罗贯中《三国演义》"),

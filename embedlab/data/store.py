@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import env
-from .registry import REGISTRY, Built, DataFile, HubFiles, NotPinned, get
+from .registry import REGISTRY, Built, DataFile, GitHubFile, HubFiles, get
 
 
 class DataError(RuntimeError):
@@ -63,7 +63,7 @@ def _entry(key_or_entry: str | DataFile) -> DataFile:
 
 
 def _needs_network(entry: DataFile) -> bool:
-    return entry.url is not None or isinstance(entry.source, HubFiles) or (
+    return entry.url is not None or isinstance(entry.source, (HubFiles, GitHubFile)) or (
         isinstance(entry.source, Built) and entry.source.needs_network)
 
 
@@ -210,20 +210,24 @@ def download(entry: DataFile, root: Path, timeout: float = 30.0) -> Path:
 
 
 def produce(entry: DataFile, root: Path) -> Path:
-    """Convert (``HubFiles``) or build (``Built``) ``entry`` into the data folder, verified and atomically."""
+    """Convert (``HubFiles``, ``GitHubFile``) or build (``Built``) ``entry`` into the data folder, verified and atomically."""
     from . import convert, mteb_tables, upstream
 
     source = entry.source
     target = root / entry.path
     if target.exists():
         raise DataError(f"{target} exists already; refusing to overwrite it")
-    if isinstance(source, HubFiles):
+    if isinstance(source, (HubFiles, GitHubFile)):
+        if isinstance(source, HubFiles):
+            get, make = (lambda: upstream.hub_files(source)), (lambda groups: convert.CONVERTERS[source.converter](*groups))
+        else:
+            get, make = (lambda: upstream.github_file(source)), (lambda raw: convert.crlf_text(raw, source.prefix))
         try:
-            groups = upstream.hub_files(source)
+            fetched = get()
         except upstream.UpstreamError as err:
             raise DataError(f"Could not download {entry.key!r}: {err}\n  Or put the file at: {target}") from err
         try:
-            content = convert.CONVERTERS[source.converter](*groups)
+            content = make(fetched)
         except ValueError as err:
             raise DataError(
                 f"Could not convert {entry.key!r} from {source.describe()}: {err}\n"
@@ -238,7 +242,10 @@ def produce(entry: DataFile, root: Path) -> Path:
         what = f"build of {entry.key!r} ({source.recipe})"
     else:
         raise DataError(f"{entry.key!r} has no source the course can download or build: {entry.origin}")
-    return _write_new(target, [content], entry.copies[0].sha256, what)
+    try:
+        return _write_new(target, [content], entry.copies[0].sha256, what)
+    except ChecksumError as err:
+        raise ChecksumError(f"{err}\n  Or copy {entry.path} from the course data folder to: {target}") from err
 
 
 def fetch(key: str | DataFile, root: Path | None = None) -> Path:
@@ -251,12 +258,6 @@ def fetch(key: str | DataFile, root: Path | None = None) -> Path:
     where = _where_to_put(entry, root)
     problem = _configured_problem(root)
     tail = f"\n  Note: {problem}" if problem else ""
-    if isinstance(entry.source, NotPinned):
-        raise DataError(
-            f"Data file {entry.key!r} is missing, and the course does not download it: {entry.source.reason} "
-            f"({entry.source.url}).\n  Copy it from the course data folder to: {where}\n"
-            "  (or point EMBEDLAB_DATA_DIR at the course data folder)" + tail
-        )
     if not entry.obtainable:
         raise DataError(
             f"Data file {entry.key!r} is missing and has no download source.\n"

@@ -1,4 +1,4 @@
-"""Fetch upstream files from the Hugging Face hub at a pinned revision.
+"""Fetch upstream files at a pinned revision: the Hugging Face hub, or one file of a GitHub repository.
 
 The files land in the hub library's own cache (``~/.cache/huggingface``), so a second
 conversion does not download them again; the store converts them to the course layout
@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 from pathlib import Path
 
-from .registry import HubFiles
+from .registry import GitHubFile, HubFiles
 
 
 class UpstreamError(RuntimeError):
@@ -56,3 +56,17 @@ def hub_files(source: HubFiles) -> list[list[Path]]:
                 raise UpstreamError(f"cannot download {name} of {source.repo} at {source.revision[:12]}: {err}") from err
         groups.append(paths)
     return groups
+
+
+def github_file(source: GitHubFile, timeout: float = 60.0) -> bytes:
+    """The bytes of ``source`` at its pinned commit (raw.githubusercontent.com)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(source.url, timeout=timeout) as resp:
+            return resp.read()
+    except urllib.error.HTTPError as err:
+        raise UpstreamError(f"cannot download {source.url}: HTTP {err.code} (the repository or commit may be gone)") from err
+    except (urllib.error.URLError, OSError) as err:
+        raise UpstreamError(f"cannot download {source.url}: {err}") from err
